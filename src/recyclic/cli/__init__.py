@@ -1,0 +1,20 @@
+"""The `recyclic` command."""
+
+from __future__ import annotations
+
+import typer
+
+from recyclic.cli import admin, db, demo
+from recyclic.cli.serve import serve
+
+app = typer.Typer(
+    name="recyclic",
+    help="Recyclic — logiciel de gestion de ressourcerie.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command("serve")(serve)
+app.add_typer(db.app, name="db")
+app.add_typer(admin.app, name="admin")
+app.add_typer(demo.app, name="demo")

@@ -1,0 +1,45 @@
+"""`recyclic serve`: migrate, then serve the API and the web app."""
+
+from __future__ import annotations
+
+import typer
+import uvicorn
+
+from recyclic.cli._runtime import load_settings, run
+from recyclic.cli.db import migrate
+from recyclic.cli.demo import print_demo_summary, seed_demo
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Adresse d'écoute."),
+    port: int = typer.Option(8000, help="Port d'écoute."),
+    demo: bool = typer.Option(False, "--demo", help="Ajoute les données de démonstration."),
+    workers: int = typer.Option(1, min=1, help="Processus uvicorn (PostgreSQL conseillé)."),
+) -> None:
+    """Applique les migrations puis sert l'API et l'application web."""
+    settings = load_settings()
+    if demo:
+        print_demo_summary(run(settings, lambda: seed_demo(settings)))
+    else:
+        run(settings, lambda: migrate(settings))
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
+    typer.secho(
+        f"Recyclic est prêt : http://{shown_host}:{port}/  "
+        f"(API : /api/v1, documentation : http://{shown_host}:{port}/docs)",
+        fg=typer.colors.GREEN,
+    )
+    if workers > 1:
+        # Each worker process builds its own app (and engine) from the environment.
+        uvicorn.run(
+            "recyclic.main:create_app",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            log_config=None,
+            access_log=False,
+        )
+    else:
+        from recyclic.main import create_app
+
+        uvicorn.run(create_app(settings), host=host, port=port, log_config=None, access_log=False)

@@ -1,0 +1,178 @@
+"""Application settings, read from `RECYCLIC_*` environment variables and a `.env` file."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from recyclic.core.exceptions import ConfigurationError
+
+# Values people paste from examples; production refuses them as secrets.
+_UNSAFE_SECRETS = {"", "changeme", "change-me", "changethis", "secret", "dev", "development"}
+_MIN_PRODUCTION_SECRET_LENGTH = 32
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
+
+_SQLITE_PREFIXES = ("sqlite+aiosqlite://", "sqlite://")
+_POSTGRES_PREFIXES = ("postgresql+asyncpg://", "postgresql://", "postgres://")
+
+
+def normalize_database_url(url: str) -> str:
+    """Map the accepted spellings of a database URL onto the async drivers we ship."""
+    for prefix in _SQLITE_PREFIXES:
+        if url.startswith(prefix):
+            return "sqlite+aiosqlite://" + url[len(prefix) :]
+    for prefix in _POSTGRES_PREFIXES:
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    scheme = url.split("://", 1)[0] if "://" in url else url
+    raise ConfigurationError(
+        f"Unsupported database URL scheme {scheme!r}: use sqlite:///path/to/file.db "
+        "or postgresql://user@host/dbname (RECYCLIC_DATABASE_URL)."
+    )
+
+
+class Settings(BaseSettings):
+    """Every setting has a type, a safe default where one exists, and a one-line description."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="RECYCLIC_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    env: Literal["development", "production"] = Field(
+        "development", description="development (embedded defaults) or production (strict)."
+    )
+    data_dir: Path = Field(
+        Path("data"), description="Where the SQLite file, audio and exports live."
+    )
+    database_url: str = Field(
+        "", description="SQLAlchemy URL; empty means the SQLite file DATA_DIR/recyclic.db."
+    )
+    redis_url: str = Field("", description="Redis URL; empty means embedded in-memory mode.")
+    secret_key: SecretStr = Field(
+        SecretStr(""), description="Signs tokens and archives; generated in development."
+    )
+    log_level: str = Field("INFO", description="Python logging level.")
+    log_json: bool = Field(False, description="Log one JSON object per line (production).")
+    timezone: str = Field("Europe/Paris", description="Default time zone for new sites.")
+    public_url: str = Field("", description="Public base URL, used to register the webhook.")
+
+    # Database pool: small waits so an overloaded or unreachable database answers 503 fast.
+    db_pool_size: int = Field(10, ge=1, description="PostgreSQL connections kept open.")
+    db_max_overflow: int = Field(5, ge=0, description="Extra PostgreSQL connections under load.")
+    db_pool_timeout: float = Field(5.0, gt=0, description="Seconds to wait for a free connection.")
+    db_connect_timeout: float = Field(5.0, gt=0, description="Seconds to open a connection.")
+    db_statement_timeout_ms: int = Field(30_000, ge=0, description="PostgreSQL statement timeout.")
+    sqlite_busy_timeout_ms: int = Field(5_000, ge=0, description="SQLite wait on a locked file.")
+
+    # Authentication.
+    jwt_algorithm: Literal["HS256", "HS384", "HS512"] = Field(
+        "HS256", description="The only JWT algorithm accepted."
+    )
+    access_token_minutes: int = Field(15, ge=1, description="Access token lifetime.")
+    refresh_token_days: int = Field(30, ge=1, description="Refresh token lifetime.")
+    telegram_auth_max_age_seconds: int = Field(
+        86_400, ge=60, description="Oldest accepted Telegram login `auth_date`."
+    )
+
+    # Telegram.
+    telegram_bot_token: SecretStr = Field(SecretStr(""), description="Bot token from BotFather.")
+    telegram_api_url: str = Field("https://api.telegram.org", description="Bot API base URL.")
+    telegram_webhook_secret: SecretStr = Field(
+        SecretStr(""), description="Checked against X-Telegram-Bot-Api-Secret-Token."
+    )
+
+    # AI.
+    gemini_api_key: SecretStr = Field(SecretStr(""), description="Empty: local classifier only.")
+    gemini_base_url: str = Field("", description="Gemini API base URL (tests use a fake).")
+    gemini_model: str = Field("gemini-2.5-flash", description="Gemini model name.")
+
+    # Cloud sync.
+    kdrive_url: str = Field("", description="WebDAV root URL of the kDrive.")
+    kdrive_username: str = Field("", description="WebDAV user name.")
+    kdrive_password: SecretStr = Field(SecretStr(""), description="WebDAV password.")
+    google_sheets_spreadsheet_id: str = Field("", description="Spreadsheet to append rows to.")
+    google_sheets_credentials_file: str = Field("", description="Service-account JSON file.")
+    google_sheets_api_url: str = Field(
+        "https://sheets.googleapis.com", description="Sheets API base URL (tests use a fake)."
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _resolve_database_and_secret(self) -> Settings:
+        self.database_url = normalize_database_url(
+            self.database_url or f"sqlite:///{self.data_dir / 'recyclic.db'}"
+        )
+        secret = self.secret_key.get_secret_value()
+        if self.env == "production":
+            if secret.lower() in _UNSAFE_SECRETS or len(secret) < _MIN_PRODUCTION_SECRET_LENGTH:
+                raise ConfigurationError(
+                    "RECYCLIC_SECRET_KEY must be set to a random value of at least "
+                    f"{_MIN_PRODUCTION_SECRET_LENGTH} characters in production "
+                    "(python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+                )
+        elif not secret:
+            self.secret_key = SecretStr(_load_or_create_dev_secret(self.data_dir))
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True when the embedded SQLite database is used."""
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file, or None for in-memory / PostgreSQL."""
+        if not self.is_sqlite:
+            return None
+        path = self.database_url.split(":///", 1)[1] if ":///" in self.database_url else ""
+        return None if path in ("", ":memory:") else Path(path)
+
+    @property
+    def audio_dir(self) -> Path:
+        """Where voice recordings are stored."""
+        return self.data_dir / "audio"
+
+    @property
+    def exports_dir(self) -> Path:
+        """Where generated export files are stored."""
+        return self.data_dir / "exports"
+
+
+def _load_or_create_dev_secret(data_dir: Path) -> str:
+    """Keep one random development secret per data directory, so tokens survive restarts."""
+    path = data_dir / SECRET_KEY_FILE
+    if path.exists():
+        value = path.read_text(encoding="utf-8").strip()
+        if value:
+            return value
+    data_dir.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    # Created 0600: the key signs every token of this installation.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(value + "\n")
+    return value
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

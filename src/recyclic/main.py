@@ -1,0 +1,70 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.resources import files
+
+from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+from recyclic import __version__
+from recyclic.api.errors import register_error_handlers
+from recyclic.api.middleware import RequestContextMiddleware
+from recyclic.api.v1 import api_router
+from recyclic.core.config import Settings, get_settings
+from recyclic.core.database import Database
+
+API_PREFIX = "/api/v1"
+_SWAGGER_STATIC = "/static/swagger"
+
+
+def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
+    """Build the app; tests pass their own settings and database."""
+    settings = settings or get_settings()
+    owns_database = database is None
+    database = database or Database.from_settings(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_database:
+            await app.state.database.dispose()
+
+    app = FastAPI(
+        title="Recyclic",
+        version=__version__,
+        description="API de Recyclic : dépôts, caisse, exports réglementaires d'une ressourcerie.",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+        # Routes answer at their exact path: no 307 to a trailing-slash twin.
+        redirect_slashes=False,
+    )
+    app.state.settings = settings
+    app.state.database = database
+
+    register_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware)
+    app.include_router(api_router, prefix=API_PREFIX)
+    _mount_offline_docs(app)
+    return app
+
+
+def _mount_offline_docs(app: FastAPI) -> None:
+    """Swagger UI served from the installed package: /docs works without internet."""
+    static_dir = files("fastapi_offline") / "static"
+    app.mount(_SWAGGER_STATIC, StaticFiles(directory=str(static_dir)), name="swagger-static")
+
+    @app.get("/docs", include_in_schema=False)
+    async def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="Recyclic — API",
+            swagger_js_url=f"{_SWAGGER_STATIC}/swagger-ui-bundle.js",
+            swagger_css_url=f"{_SWAGGER_STATIC}/swagger-ui.css",
+            swagger_favicon_url=f"{_SWAGGER_STATIC}/favicon.png",
+        )

@@ -1,0 +1,85 @@
+"""Types shared by every schema: money, weights, pages of results, the error body."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
+
+from recyclic.utils.formatting import cents_to_json, euros_to_cents, grams_to_json, kg_to_grams
+
+
+def _euros_in(value: Any) -> int:
+    return euros_to_cents(value)
+
+
+def _kg_in(value: Any) -> int:
+    return kg_to_grams(value)
+
+
+# The API speaks euros (≤ 2 decimals) and kilograms (≤ 3 decimals); the Python value of these
+# fields is already integer cents / grams, so services never see a float.
+Euros = Annotated[
+    int,
+    BeforeValidator(_euros_in),
+    PlainSerializer(cents_to_json, return_type=float, when_used="json"),
+    WithJsonSchema({"type": "number", "multipleOf": 0.01, "description": "Montant en euros"}),
+]
+Kilograms = Annotated[
+    int,
+    BeforeValidator(_kg_in),
+    PlainSerializer(grams_to_json, return_type=float, when_used="json"),
+    WithJsonSchema({"type": "number", "multipleOf": 0.001, "description": "Poids en kg"}),
+]
+
+# Response-side twins: the value is already cents / grams (read from a row) and is only
+# rendered as euros / kilograms.
+CentsAsEuros = Annotated[
+    int,
+    PlainSerializer(cents_to_json, return_type=float, when_used="json"),
+    WithJsonSchema({"type": "number", "multipleOf": 0.01, "description": "Montant en euros"}),
+]
+GramsAsKg = Annotated[
+    int,
+    PlainSerializer(grams_to_json, return_type=float, when_used="json"),
+    WithJsonSchema({"type": "number", "multipleOf": 0.001, "description": "Poids en kg"}),
+]
+
+BasisPointsAsPercent = Annotated[
+    int,
+    PlainSerializer(lambda bp: bp / 100, return_type=float, when_used="json"),
+    WithJsonSchema({"type": "number", "description": "Pourcentage (20 = 20 %)"}),
+]
+
+
+class Schema(BaseModel):
+    """Base of request and response bodies: unknown fields refused, ORM objects readable."""
+
+    model_config = ConfigDict(from_attributes=True, extra="forbid")
+
+
+class ResponseSchema(BaseModel):
+    """Base of response bodies (tolerant of extra attributes on the source object)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+ItemT = TypeVar("ItemT")
+
+
+class Page(BaseModel, Generic[ItemT]):
+    """One page of a list; pass `next_cursor` back as `?cursor=` for the next one."""
+
+    items: list[ItemT]
+    next_cursor: str | None = None
+
+
+class ErrorBody(BaseModel):
+    """Every error answer."""
+
+    detail: str = Field(description="Message en français, lisible par une personne.")
+    code: str = Field(description="Code stable, pour les programmes.")
+    request_id: str | None = None
+
+
+LimitParam = Annotated[int, Field(ge=1, le=500)]

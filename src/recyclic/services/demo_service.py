@@ -1,0 +1,69 @@
+"""Demo data: a realistic shop to try Recyclic without typing anything."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from recyclic.models.site import Site
+from recyclic.models.user import Role, User, UserStatus
+from recyclic.repositories.site_repository import SiteRepository
+from recyclic.repositories.user_repository import UserRepository
+from recyclic.services.site_service import SiteService
+
+DEMO_SITE_SLUG = "demo"
+
+# Telegram ids in a range no real account uses in a demo; one user per role.
+DEMO_USERS: tuple[tuple[int, str, Role], ...] = (
+    (900_000_001, "Camille Martin (super admin)", Role.SUPER_ADMIN),
+    (900_000_002, "Sophie Bernard (admin)", Role.ADMIN),
+    (900_000_003, "Lucas Petit (caisse)", Role.OPERATOR),
+    (900_000_004, "Nadia Roux (bénévole)", Role.OPERATOR),
+    (900_000_005, "Paul Girard (lecture)", Role.VIEWER),
+)
+
+
+@dataclass(slots=True)
+class DemoSummary:
+    site: Site
+    created: bool
+    users: list[User] = field(default_factory=list)
+
+
+class DemoService:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.sites = SiteRepository(session)
+        self.users = UserRepository(session)
+
+    async def seed(self, *, timezone: str) -> DemoSummary:
+        """The demo site and one user per role; existing demo data is kept as is."""
+        site = await self.sites.get_by_slug(DEMO_SITE_SLUG)
+        created = site is None
+        if site is None:
+            site = await SiteService(self.session).create_site(
+                "Ressourcerie de démonstration",
+                slug=DEMO_SITE_SLUG,
+                timezone=timezone,
+                address="12 rue du Réemploi, 14000 Caen",
+                contact_email="contact@ressourcerie-demo.fr",
+                legal_name="Association Ressourcerie de démonstration",
+                siret="12345678900011",
+            )
+        summary = DemoSummary(site=site, created=created)
+        for telegram_id, name, role in DEMO_USERS:
+            user = await self.users.get_by_telegram_id(telegram_id)
+            if user is None:
+                user = await self.users.add(
+                    User(
+                        telegram_id=telegram_id,
+                        full_name=name,
+                        role=role,
+                        status=UserStatus.APPROVED,
+                        is_active=True,
+                        site_id=site.id,
+                    )
+                )
+            summary.users.append(user)
+        return summary
