@@ -17,6 +17,8 @@ from recyclic.api.middleware import RequestContextMiddleware
 from recyclic.api.v1 import api_router
 from recyclic.core.config import Settings, get_settings
 from recyclic.core.database import Database
+from recyclic.core.rate_limit import MemoryRateLimiter, RedisRateLimiter
+from recyclic.core.redis import create_redis
 
 API_PREFIX = "/api/v1"
 _SWAGGER_STATIC = "/static/swagger"
@@ -28,9 +30,13 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     owns_database = database is None
     database = database or Database.from_settings(settings)
 
+    redis = create_redis(settings.redis_url) if settings.redis_url else None
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        if redis is not None:
+            await redis.aclose()
         if owns_database:
             await app.state.database.dispose()
 
@@ -46,6 +52,10 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     )
     app.state.settings = settings
     app.state.database = database
+    app.state.redis = redis
+    app.state.rate_limiter = (
+        RedisRateLimiter(redis, settings.redis_key_prefix) if redis else MemoryRateLimiter()
+    )
 
     register_error_handlers(app)
     app.add_middleware(RequestContextMiddleware)

@@ -1,15 +1,24 @@
-"""FastAPI dependencies as typed aliases: the settings, the database, the unit of work."""
+"""FastAPI dependencies as typed aliases: settings, database, unit of work, current user,
+roles, site scope and rate limits."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Annotated
+import uuid
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from recyclic.core.config import Settings
 from recyclic.core.database import Database
+from recyclic.core.exceptions import Unauthenticated
+from recyclic.core.rate_limit import RateLimiter, enforce
+from recyclic.models.user import Role, User
+from recyclic.services.access import require_role as check_role
+from recyclic.services.access import site_filter, target_site
+from recyclic.services.auth_service import AuthService
 
 _READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -26,6 +35,12 @@ def get_database(request: Request) -> Database:
     return database
 
 
+def get_rate_limiter(request: Request) -> RateLimiter:
+    """The app's rate limiter (memory, or Redis in production)."""
+    limiter: RateLimiter = request.app.state.rate_limiter
+    return limiter
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One unit of work per request: committed when the endpoint returns, before the
     response is sent (dependency scope "function"); rolled back on any exception."""
@@ -37,3 +52,77 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+RateLimiterDep = Annotated[RateLimiter, Depends(get_rate_limiter)]
+
+# auto_error=False: a missing header is our own French 401, not FastAPI's English 403.
+_bearer = HTTPBearer(auto_error=False, description="Jeton d'accès (POST /api/v1/auth/...)")
+
+
+async def get_current_user(
+    session: SessionDep,
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User:
+    """The approved, active user of the bearer token — re-read from the database, so a
+    deactivation or a demotion takes effect on the very next request."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthenticated()
+    return await AuthService(session, settings).authenticate(credentials.credentials)
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def require_role(minimum: Role) -> Callable[[User], Coroutine[Any, Any, User]]:
+    """A dependency returning the current user when they hold at least `minimum` (else 403)."""
+
+    async def checker(user: CurrentUser) -> User:
+        check_role(user, minimum)
+        return user
+
+    checker.__name__ = f"require_{minimum.value}"
+    return checker
+
+
+ViewerUser = Annotated[User, Depends(require_role(Role.VIEWER))]
+OperatorUser = Annotated[User, Depends(require_role(Role.OPERATOR))]
+AdminUser = Annotated[User, Depends(require_role(Role.ADMIN))]
+SuperAdminUser = Annotated[User, Depends(require_role(Role.SUPER_ADMIN))]
+
+SiteIdQuery = Annotated[
+    uuid.UUID | None,
+    Query(description="Site visé (super admin uniquement ; les autres agissent sur le leur)."),
+]
+
+
+def current_site_id(user: CurrentUser, site_id: SiteIdQuery = None) -> uuid.UUID:
+    """The site the request acts on; another site's id is a 404 unless super admin."""
+    return target_site(user, site_id)
+
+
+def current_site_filter(user: CurrentUser, site_id: SiteIdQuery = None) -> uuid.UUID | None:
+    """For listings: the user's site, or None (every site) for a super admin."""
+    return site_filter(user, site_id)
+
+
+SiteId = Annotated[uuid.UUID, Depends(current_site_id)]
+SiteFilter = Annotated[uuid.UUID | None, Depends(current_site_filter)]
+
+
+def client_ip(request: Request) -> str:
+    """The peer address (uvicorn's --proxy-headers fills it from a trusted proxy)."""
+    return request.client.host if request.client else "unknown"
+
+
+async def limit_auth_by_ip(
+    request: Request, limiter: RateLimiterDep, settings: SettingsDep
+) -> None:
+    """30 authentication requests per minute per IP (429 with Retry-After beyond)."""
+    await enforce(limiter, f"auth:ip:{client_ip(request)}", settings.auth_rate_limit_per_ip)
+
+
+async def limit_auth_by_identity(
+    limiter: RateLimiter, settings: Settings, identity: object
+) -> None:
+    """10 authentication requests per minute per Telegram id or user."""
+    await enforce(limiter, f"auth:id:{identity}", settings.auth_rate_limit_per_identity)

@@ -58,6 +58,7 @@ class Settings(BaseSettings):
         "", description="SQLAlchemy URL; empty means the SQLite file DATA_DIR/recyclic.db."
     )
     redis_url: str = Field("", description="Redis URL; empty means embedded in-memory mode.")
+    redis_key_prefix: str = Field("recyclic:", description="Prefix of every Redis key we write.")
     secret_key: SecretStr = Field(
         SecretStr(""), description="Signs tokens and archives; generated in development."
     )
@@ -82,6 +83,13 @@ class Settings(BaseSettings):
     refresh_token_days: int = Field(30, ge=1, description="Refresh token lifetime.")
     telegram_auth_max_age_seconds: int = Field(
         86_400, ge=60, description="Oldest accepted Telegram login `auth_date`."
+    )
+    login_code_minutes: int = Field(5, ge=1, description="Lifetime of a bot login code.")
+    pin_max_failures: int = Field(5, ge=1, description="Failed PIN attempts before a lock.")
+    pin_lock_minutes: int = Field(15, ge=1, description="How long a PIN stays locked.")
+    auth_rate_limit_per_ip: int = Field(30, ge=1, description="Auth requests/minute per IP.")
+    auth_rate_limit_per_identity: int = Field(
+        10, ge=1, description="Auth requests/minute per Telegram id or user."
     )
 
     # Telegram.

@@ -140,7 +140,8 @@ class Database:
 
     @asynccontextmanager
     async def unit_of_work(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:
-        """A session committed once at the end, rolled back on any exception."""
+        """A session committed once at the end, rolled back on any exception (unless the
+        exception carries `commit_changes = True`)."""
         async with AsyncExitStack() as stack:
             lock = self._all_lock or (self._write_lock if write else None)
             if lock is not None:
@@ -150,8 +151,13 @@ class Database:
             try:
                 yield session
                 await session.commit()
-            except BaseException:
-                await session.rollback()
+            except BaseException as exc:
+                # Some refusals are outcomes worth keeping (a failed PIN attempt counted, a
+                # stolen token's family revoked): those errors ask for a commit.
+                if getattr(exc, "commit_changes", False):
+                    await session.commit()
+                else:
+                    await session.rollback()
                 raise
             callbacks: list[AfterCommit] = session.info.pop(_AFTER_COMMIT_KEY, [])
         for callback in callbacks:

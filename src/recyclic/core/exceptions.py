@@ -20,6 +20,8 @@ class RecyclicError(Exception):
     status: int = 400
     code: str = "bad_request"
     message: str = "Requête invalide."
+    # True for refusals whose side effects must persist (see Database.unit_of_work).
+    commit_changes: bool = False
 
     def __init__(
         self,

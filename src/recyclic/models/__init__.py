@@ -1,8 +1,20 @@
 """All models, imported here so Alembic and the mapper registry see every table."""
 
+from recyclic.models.audit import AuditLog
+from recyclic.models.auth import LoginCode, RefreshToken
 from recyclic.models.base import Base
 from recyclic.models.category import Category
 from recyclic.models.site import Site
 from recyclic.models.user import Role, User, UserStatus
 
-__all__ = ["Base", "Category", "Role", "Site", "User", "UserStatus"]
+__all__ = [
+    "AuditLog",
+    "Base",
+    "Category",
+    "LoginCode",
+    "RefreshToken",
+    "Role",
+    "Site",
+    "User",
+    "UserStatus",
+]

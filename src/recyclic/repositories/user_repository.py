@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
-from recyclic.models.user import User
-from recyclic.repositories.base import BaseRepository
+from recyclic.models.user import Role, User, UserStatus
+from recyclic.repositories.base import BaseRepository, KeysetPage
+
+
+@dataclass(frozen=True, slots=True)
+class UserFilters:
+    role: Role | None = None
+    status: UserStatus | None = None
+    is_active: bool | None = None
+    search: str | None = None
 
 
 class UserRepository(BaseRepository[User]):
@@ -17,8 +26,64 @@ class UserRepository(BaseRepository[User]):
         """The user linked to this Telegram account, or None."""
         return await self.one_or_none(select(User).where(User.telegram_id == telegram_id))
 
-    async def get_in_site(self, user_id: uuid.UUID, site_id: uuid.UUID) -> User | None:
-        """The user if it belongs to `site_id`; None otherwise (other sites do not exist)."""
-        return await self.one_or_none(
-            select(User).where(User.id == user_id, User.site_id == site_id)
+    async def get_in_site(self, user_id: uuid.UUID, site_id: uuid.UUID | None) -> User | None:
+        """The user if it belongs to `site_id` (None: any site); otherwise None."""
+        statement = select(User).where(User.id == user_id)
+        if site_id is not None:
+            statement = statement.where(User.site_id == site_id)
+        return await self.one_or_none(statement)
+
+    async def page(
+        self,
+        site_id: uuid.UUID | None,
+        filters: UserFilters,
+        *,
+        limit: int,
+        cursor: str | None,
+    ) -> KeysetPage[User]:
+        """Users of a site (None: every site), newest first, filtered."""
+        statement = select(User)
+        if site_id is not None:
+            statement = statement.where(User.site_id == site_id)
+        if filters.role is not None:
+            statement = statement.where(User.role == filters.role)
+        if filters.status is not None:
+            statement = statement.where(User.status == filters.status)
+        if filters.is_active is not None:
+            statement = statement.where(User.is_active.is_(filters.is_active))
+        if filters.search:
+            # The search is literal text: escape LIKE's wildcards.
+            escaped = filters.search.lower().replace("\\", "\\\\")
+            escaped = escaped.replace("%", "\\%").replace("_", "\\_")
+            pattern = f"%{escaped}%"
+            statement = statement.where(
+                or_(
+                    func.lower(User.full_name).like(pattern, escape="\\"),
+                    func.lower(func.coalesce(User.username, "")).like(pattern, escape="\\"),
+                )
+            )
+        return await self.paginate(
+            statement, keys=(User.created_at, User.id), limit=limit, cursor=cursor
+        )
+
+    async def count_active_admins(self, site_id: uuid.UUID, *, excluding: uuid.UUID) -> int:
+        """Approved, active admins of a site other than `excluding`."""
+        statement = select(func.count()).where(
+            User.site_id == site_id,
+            User.role == Role.ADMIN,
+            User.status == UserStatus.APPROVED,
+            User.is_active.is_(True),
+            User.id != excluding,
+        )
+        return int(await self.session.scalar(statement) or 0)
+
+    async def list_admins(self, site_id: uuid.UUID) -> list[User]:
+        """Approved, active admins of a site (and super admins attached to it)."""
+        return await self.all(
+            select(User).where(
+                User.site_id == site_id,
+                User.role.in_((Role.ADMIN, Role.SUPER_ADMIN)),
+                User.status == UserStatus.APPROVED,
+                User.is_active.is_(True),
+            )
         )

@@ -6,18 +6,15 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from recyclic.core.exceptions import Conflict, InvalidInput
+from recyclic.core.exceptions import InvalidInput
 from recyclic.models.site import Site
 from recyclic.models.user import Role, User, UserStatus
 from recyclic.repositories.site_repository import SiteRepository
 from recyclic.repositories.user_repository import UserRepository
 from recyclic.services.site_service import SiteService
+from recyclic.services.user_service import TelegramIdTaken
 
 DEFAULT_SITE_NAME = "Ma ressourcerie"
-
-
-class TelegramIdTaken(Conflict):
-    code = "telegram_id_taken"
 
 
 class SiteRequired(InvalidInput):

@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from recyclic.api.v1 import categories, health
+from recyclic.api.v1 import audit, auth, categories, health, sites, users
 
 api_router = APIRouter()
-for module in (health, categories):
+for module in (health, auth, users, sites, categories, audit):
     api_router.include_router(module.router)

@@ -1,0 +1,149 @@
+"""Authentication: Telegram (widget, Mini App), bot login code, PIN, refresh, logout."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter, Depends, Request, Response, status
+
+from recyclic.api.deps import (
+    CurrentUser,
+    RateLimiterDep,
+    SessionDep,
+    SettingsDep,
+    limit_auth_by_identity,
+    limit_auth_by_ip,
+)
+from recyclic.schemas.auth import (
+    CodeLogin,
+    PendingResponse,
+    PinLogin,
+    RefreshRequest,
+    TelegramWidgetLogin,
+    TokenResponse,
+    WebAppLogin,
+)
+from recyclic.schemas.common import ErrorBody
+from recyclic.schemas.user import UserOut
+from recyclic.services.auth_service import AuthService, IssuedTokens, LoginOutcome
+
+router = APIRouter(
+    prefix="/auth",
+    tags=["authentification"],
+    dependencies=[Depends(limit_auth_by_ip)],
+    responses={
+        401: {"model": ErrorBody, "description": "Identifiants invalides"},
+        403: {"model": ErrorBody, "description": "Inscription refusée ou compte désactivé"},
+        429: {"model": ErrorBody, "description": "Trop de tentatives (Retry-After)"},
+    },
+)
+
+_LOGIN_RESPONSES: dict[int | str, dict[str, object]] = {
+    202: {"model": PendingResponse, "description": "Inscription en attente de validation"}
+}
+
+
+def _tokens(issued: IssuedTokens) -> TokenResponse:
+    return TokenResponse(
+        access_token=issued.access_token,
+        refresh_token=issued.refresh_token,
+        expires_in=issued.expires_in,
+        user=UserOut.from_user(issued.user),
+    )
+
+
+def _login_answer(outcome: LoginOutcome, response: Response) -> TokenResponse | PendingResponse:
+    if isinstance(outcome, IssuedTokens):
+        return _tokens(outcome)
+    response.status_code = status.HTTP_202_ACCEPTED
+    return PendingResponse()
+
+
+def _claimed_telegram_id(body: bytes) -> str:
+    """The id a widget payload claims (before verification), for per-identity limits."""
+    try:
+        value = json.loads(body).get("id")
+    except (ValueError, AttributeError):
+        return "invalid"
+    return f"tg:{value}"
+
+
+@router.post(
+    "/telegram",
+    response_model=TokenResponse,
+    responses=_LOGIN_RESPONSES,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": TelegramWidgetLogin.model_json_schema()}},
+        }
+    },
+    summary="Connexion par le widget Telegram",
+)
+async def login_telegram(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+    limiter: RateLimiterDep,
+) -> TokenResponse | PendingResponse:
+    """Signed Login Widget payload → tokens; an unknown account becomes a pending registration."""
+    body = await request.body()
+    await limit_auth_by_identity(limiter, settings, _claimed_telegram_id(body))
+    outcome = await AuthService(session, settings).login_with_widget(body)
+    return _login_answer(outcome, response)
+
+
+@router.post(
+    "/telegram/webapp",
+    response_model=TokenResponse,
+    responses=_LOGIN_RESPONSES,
+    summary="Connexion depuis la Mini App Telegram",
+)
+async def login_webapp(
+    data: WebAppLogin, response: Response, session: SessionDep, settings: SettingsDep
+) -> TokenResponse | PendingResponse:
+    """Mini App `initData` → tokens (or a pending registration)."""
+    outcome = await AuthService(session, settings).login_with_webapp(data.init_data)
+    return _login_answer(outcome, response)
+
+
+@router.post("/code", response_model=TokenResponse, summary="Connexion par code du bot")
+async def login_code(data: CodeLogin, session: SessionDep, settings: SettingsDep) -> TokenResponse:
+    """A single-use code from the bot's /connexion → tokens."""
+    return _tokens(await AuthService(session, settings).login_with_code(data.code))
+
+
+@router.post("/pin", response_model=TokenResponse, summary="Connexion par code PIN")
+async def login_pin(
+    data: PinLogin, session: SessionDep, settings: SettingsDep, limiter: RateLimiterDep
+) -> TokenResponse:
+    """PIN login (till, volunteers without Telegram, shop offline from Telegram)."""
+    identity = f"user:{data.user_id}" if data.user_id else f"tg:{data.telegram_id}"
+    await limit_auth_by_identity(limiter, settings, identity)
+    issued = await AuthService(session, settings).login_with_pin(
+        pin=data.pin, user_id=data.user_id, telegram_id=data.telegram_id
+    )
+    return _tokens(issued)
+
+
+@router.post("/refresh", response_model=TokenResponse, summary="Renouveler les jetons")
+async def refresh(
+    data: RefreshRequest, session: SessionDep, settings: SettingsDep
+) -> TokenResponse:
+    """Spend a refresh token for a new pair (rotation; reuse revokes the session)."""
+    return _tokens(await AuthService(session, settings).refresh(data.refresh_token))
+
+
+@router.post(
+    "/logout",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Déconnexion",
+    response_class=Response,
+)
+async def logout(
+    data: RefreshRequest, user: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """Revoke the session (the refresh token's family)."""
+    await AuthService(session, settings).logout(data.refresh_token, user=user)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

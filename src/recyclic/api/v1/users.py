@@ -1,0 +1,90 @@
+"""Users: one's own profile and PIN; management by admins."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from recyclic.api.deps import AdminUser, CurrentUser, SessionDep, SettingsDep, SiteIdQuery
+from recyclic.models.user import Role, UserStatus
+from recyclic.repositories.user_repository import UserFilters
+from recyclic.schemas.common import ErrorBody, Page
+from recyclic.schemas.user import PinSet, UserCreate, UserOut, UserUpdate
+from recyclic.services.auth_service import AuthService
+from recyclic.services.user_service import UserService
+
+router = APIRouter(
+    prefix="/users",
+    tags=["utilisateurs"],
+    responses={
+        401: {"model": ErrorBody, "description": "Non authentifié"},
+        403: {"model": ErrorBody, "description": "Rôle insuffisant"},
+        404: {"model": ErrorBody, "description": "Introuvable (ou autre site)"},
+    },
+)
+
+
+@router.get("/me", response_model=UserOut, summary="Mon profil")
+async def me(user: CurrentUser) -> UserOut:
+    """The current user."""
+    return UserOut.from_user(user)
+
+
+@router.put("/me/pin", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+async def set_my_pin(
+    data: PinSet, user: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """Set or change one's PIN (4 to 8 digits)."""
+    await AuthService(session, settings).set_pin(user, data.pin)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("", response_model=Page[UserOut], summary="Liste des utilisateurs")
+async def list_users(
+    actor: AdminUser,
+    session: SessionDep,
+    site_id: SiteIdQuery = None,
+    role: Role | None = None,
+    status_: Annotated[UserStatus | None, Query(alias="status")] = None,
+    is_active: bool | None = None,
+    search: Annotated[str | None, Query(max_length=100)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+) -> Page[UserOut]:
+    """Users of the site, newest first (filters: role, status, is_active, search)."""
+    page = await UserService(session).list_users(
+        actor,
+        site_id=site_id,
+        filters=UserFilters(role=role, status=status_, is_active=is_active, search=search),
+        limit=limit,
+        cursor=cursor,
+    )
+    return Page(items=[UserOut.from_user(u) for u in page.items], next_cursor=page.next_cursor)
+
+
+@router.post("", response_model=UserOut, status_code=status.HTTP_201_CREATED)
+async def create_user(data: UserCreate, actor: AdminUser, session: SessionDep) -> UserOut:
+    """Create an approved user by Telegram id, or a PIN-only user without Telegram."""
+    return UserOut.from_user(await UserService(session).create_user(actor, data))
+
+
+@router.get("/{user_id}", response_model=UserOut)
+async def get_user(user_id: uuid.UUID, actor: AdminUser, session: SessionDep) -> UserOut:
+    """One user of the site."""
+    return UserOut.from_user(await UserService(session).get_user(actor, user_id))
+
+
+@router.patch("/{user_id}", response_model=UserOut)
+async def update_user(
+    user_id: uuid.UUID, data: UserUpdate, actor: AdminUser, session: SessionDep
+) -> UserOut:
+    """Approve or reject, change role, (de)activate, rename; move site (super admin)."""
+    return UserOut.from_user(await UserService(session).update_user(actor, user_id, data))
+
+
+@router.post("/{user_id}/anonymize", response_model=UserOut)
+async def anonymize_user(user_id: uuid.UUID, actor: AdminUser, session: SessionDep) -> UserOut:
+    """GDPR erasure of a user's personal data (their history stays, anonymous)."""
+    return UserOut.from_user(await UserService(session).anonymize(actor, user_id))

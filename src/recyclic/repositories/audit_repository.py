@@ -1,0 +1,35 @@
+"""Queries on the audit log."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+
+from recyclic.models.audit import AuditLog
+from recyclic.repositories.base import BaseRepository, KeysetPage
+
+
+class AuditLogRepository(BaseRepository[AuditLog]):
+    model = AuditLog
+
+    async def page_for_site(
+        self,
+        site_id: uuid.UUID | None,
+        *,
+        entity_type: str | None = None,
+        entity_id: str | None = None,
+        limit: int,
+        cursor: str | None,
+    ) -> KeysetPage[AuditLog]:
+        """Newest first; `site_id` None means every site (super admin)."""
+        statement = select(AuditLog)
+        if site_id is not None:
+            statement = statement.where(AuditLog.site_id == site_id)
+        if entity_type:
+            statement = statement.where(AuditLog.entity_type == entity_type)
+        if entity_id:
+            statement = statement.where(AuditLog.entity_id == entity_id)
+        return await self.paginate(
+            statement, keys=(AuditLog.created_at, AuditLog.id), limit=limit, cursor=cursor
+        )
