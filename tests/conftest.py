@@ -7,6 +7,7 @@ RECYCLIC_TEST_REDIS_URL are set. Under CI=true an unreachable PostgreSQL fails t
 from __future__ import annotations
 
 import os
+import uuid
 
 # The suite must not pick up a developer's own configuration.
 for _key in [
@@ -25,10 +26,14 @@ from recyclic.core.config import Settings  # noqa: E402
 from recyclic.core.database import Database, create_engine_from_settings  # noqa: E402
 from recyclic.core.migrations import upgrade  # noqa: E402
 from recyclic.main import create_app  # noqa: E402
-from tests.factories import Factory  # noqa: E402
+from recyclic.models.user import User  # noqa: E402
+from tests.factories import (  # noqa: E402
+    TEST_SECRET,
+    Factory,
+    auth_headers,
+)
 from tests.support.databases import TestDatabase, prepare_test_database  # noqa: E402
-
-TEST_SECRET = "test-secret-key-that-is-long-enough-for-production-use-0123456789"
+from tests.support.telegram import TEST_BOT_TOKEN  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -49,6 +54,7 @@ def base_settings(
         database_url=test_database.url,
         redis_url=test_database.redis_url,
         secret_key=TEST_SECRET,  # type: ignore[arg-type]
+        telegram_bot_token=TEST_BOT_TOKEN,  # type: ignore[arg-type]
         log_level="WARNING",
     )
 
@@ -76,8 +82,10 @@ async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
 
 @pytest.fixture
 def settings(base_settings: Settings, tmp_path: Path) -> Settings:
-    """Per-test settings (own data directory)."""
-    return base_settings.model_copy(update={"data_dir": tmp_path})
+    """Per-test settings: own data directory, own Redis key space."""
+    return base_settings.model_copy(
+        update={"data_dir": tmp_path, "redis_key_prefix": f"test:{uuid.uuid4().hex}:"}
+    )
 
 
 @pytest.fixture
@@ -98,6 +106,24 @@ async def client(app) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-un
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield client
+
+
+@pytest.fixture
+async def client_as(app):  # type: ignore[no-untyped-def]
+    """`client_as(user)`: an HTTP client carrying that user's access token."""
+    clients: list[httpx.AsyncClient] = []
+
+    def make(user: User) -> httpx.AsyncClient:
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        client = httpx.AsyncClient(
+            transport=transport, base_url="http://testserver", headers=auth_headers(user)
+        )
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        await client.aclose()
 
 
 @pytest.fixture

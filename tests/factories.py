@@ -3,14 +3,45 @@
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from recyclic.core.config import Settings
 from recyclic.core.database import Database
+from recyclic.core.security import create_access_token, hash_pin_sync
 from recyclic.models.site import Site
 from recyclic.models.user import Role, User, UserStatus
 
 _sequence = itertools.count(1)
+# Must equal conftest.TEST_SECRET (kept here to avoid an import cycle).
+TEST_SECRET = "test-secret-key-that-is-long-enough-for-production-use-0123456789"
+_PIN_HASHES: dict[str, str] = {}
+
+
+def access_token(user: User, *, lifetime: timedelta = timedelta(minutes=15)) -> str:
+    """A valid access token for `user`, as the login endpoints would issue."""
+    token, _ = create_access_token(
+        user_id=user.id,
+        site_id=user.site_id,
+        role=user.role.value,
+        secret=TEST_SECRET,
+        algorithm="HS256",
+        lifetime=lifetime,
+        now=datetime.now(UTC),
+    )
+    return token
+
+
+def auth_headers(user: User) -> dict[str, str]:
+    """`Authorization: Bearer …` for `user`."""
+    return {"Authorization": f"Bearer {access_token(user)}"}
+
+
+def pin_hash(pin: str) -> str:
+    """A PIN hash, computed once per PIN for the whole run (scrypt is slow on purpose)."""
+    if pin not in _PIN_HASHES:
+        _PIN_HASHES[pin] = hash_pin_sync(pin)
+    return _PIN_HASHES[pin]
 
 
 class Factory:
@@ -54,6 +85,9 @@ class Factory:
             "is_active": True,
             "site_id": site.id if site is not None else None,
         }
+        pin = fields.pop("pin", None)
+        if pin is not None:
+            values["pin_hash"] = pin_hash(pin)
         values.update(fields)
         async with self.database.unit_of_work() as session:
             user = User(**values)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi.responses import JSONResponse
 
 from recyclic.api.deps import (
     CurrentUser,
@@ -52,11 +53,11 @@ def _tokens(issued: IssuedTokens) -> TokenResponse:
     )
 
 
-def _login_answer(outcome: LoginOutcome, response: Response) -> TokenResponse | PendingResponse:
+def _login_answer(outcome: LoginOutcome) -> TokenResponse | JSONResponse:
     if isinstance(outcome, IssuedTokens):
         return _tokens(outcome)
-    response.status_code = status.HTTP_202_ACCEPTED
-    return PendingResponse()
+    # Documented as the 202 response; sent as is (the route's model is the 200 one).
+    return JSONResponse(PendingResponse().model_dump(), status_code=status.HTTP_202_ACCEPTED)
 
 
 def _claimed_telegram_id(body: bytes) -> str:
@@ -82,16 +83,15 @@ def _claimed_telegram_id(body: bytes) -> str:
 )
 async def login_telegram(
     request: Request,
-    response: Response,
     session: SessionDep,
     settings: SettingsDep,
     limiter: RateLimiterDep,
-) -> TokenResponse | PendingResponse:
+) -> TokenResponse | JSONResponse:
     """Signed Login Widget payload → tokens; an unknown account becomes a pending registration."""
     body = await request.body()
     await limit_auth_by_identity(limiter, settings, _claimed_telegram_id(body))
     outcome = await AuthService(session, settings).login_with_widget(body)
-    return _login_answer(outcome, response)
+    return _login_answer(outcome)
 
 
 @router.post(
@@ -101,11 +101,11 @@ async def login_telegram(
     summary="Connexion depuis la Mini App Telegram",
 )
 async def login_webapp(
-    data: WebAppLogin, response: Response, session: SessionDep, settings: SettingsDep
-) -> TokenResponse | PendingResponse:
+    data: WebAppLogin, session: SessionDep, settings: SettingsDep
+) -> TokenResponse | JSONResponse:
     """Mini App `initData` → tokens (or a pending registration)."""
     outcome = await AuthService(session, settings).login_with_webapp(data.init_data)
-    return _login_answer(outcome, response)
+    return _login_answer(outcome)
 
 
 @router.post("/code", response_model=TokenResponse, summary="Connexion par code du bot")

@@ -1,0 +1,64 @@
+"""The access policy of every route, in one table (it mirrors the contract in api.md).
+
+Routes enforce it with their own dependencies (`ViewerUser`, `AdminUser`… and the services'
+site scoping); `tests/api/test_access_matrix.py` calls every route of the app as every role,
+on its own site and on another one, and compares the answers with this table. A route that is
+missing here fails that test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from recyclic.models.user import Role
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """Who may call a route.
+
+    role: the minimum role (None: public).
+    site_scoped: the route names a site's row (path id, `site_id`): another site's is a 404.
+    owner_or: when set, `role` may act only on rows they own; this role acts on any.
+    """
+
+    role: Role | None
+    site_scoped: bool = False
+    owner_or: Role | None = None
+
+
+PUBLIC = Rule(None)
+ANY = Rule(Role.VIEWER)
+
+PERMISSIONS: dict[str, Rule] = {
+    # Platform
+    "GET /api/v1/health": PUBLIC,
+    "GET /api/v1/categories": PUBLIC,
+    # Authentication (the credential is in the body)
+    "POST /api/v1/auth/telegram": PUBLIC,
+    "POST /api/v1/auth/telegram/webapp": PUBLIC,
+    "POST /api/v1/auth/code": PUBLIC,
+    "POST /api/v1/auth/pin": PUBLIC,
+    "POST /api/v1/auth/refresh": PUBLIC,
+    "POST /api/v1/auth/logout": ANY,
+    # Users
+    "GET /api/v1/users/me": ANY,
+    "PUT /api/v1/users/me/pin": ANY,
+    "GET /api/v1/users": Rule(Role.ADMIN, site_scoped=True),
+    "POST /api/v1/users": Rule(Role.ADMIN, site_scoped=True),
+    "GET /api/v1/users/{user_id}": Rule(Role.ADMIN, site_scoped=True),
+    "PATCH /api/v1/users/{user_id}": Rule(Role.ADMIN, site_scoped=True),
+    "POST /api/v1/users/{user_id}/anonymize": Rule(Role.ADMIN, site_scoped=True),
+    # Sites
+    "GET /api/v1/sites": ANY,
+    "GET /api/v1/sites/{site_id}": Rule(Role.VIEWER, site_scoped=True),
+    "POST /api/v1/sites": Rule(Role.SUPER_ADMIN),
+    "PATCH /api/v1/sites/{site_id}": Rule(Role.ADMIN, site_scoped=True),
+    # Audit
+    "GET /api/v1/audit-logs": Rule(Role.ADMIN, site_scoped=True),
+}
+
+
+def route_key(method: str, path: str) -> str:
+    """The table's key for a route."""
+    return f"{method.upper()} {path}"

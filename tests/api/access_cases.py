@@ -1,0 +1,94 @@
+"""How to call each route for the generated access matrix: a valid request aimed at the
+caller's own site, or at another site. Add an entry with every new route."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from recyclic.models.site import Site
+from recyclic.models.user import User
+
+_unique = itertools.count(1)
+
+
+@dataclass
+class World:
+    """Rows of the caller's site (`site`) and of another site (`other`)."""
+
+    site: Site
+    other: Site
+    own_user: User
+    other_user: User
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def site_of(self, other: bool) -> Site:
+        return self.other if other else self.site
+
+    def user_of(self, other: bool) -> User:
+        return self.other_user if other else self.own_user
+
+
+@dataclass(frozen=True)
+class Call:
+    path: str
+    json: Any = None
+    params: dict[str, str] | None = None
+
+
+CaseBuilder = Callable[[World, bool], Call]
+
+
+def _n() -> int:
+    return next(_unique)
+
+
+CASES: dict[str, CaseBuilder] = {
+    "GET /api/v1/health": lambda w, o: Call("/api/v1/health"),
+    "GET /api/v1/categories": lambda w, o: Call("/api/v1/categories"),
+    "POST /api/v1/auth/telegram": lambda w, o: Call("/api/v1/auth/telegram", json={"id": 1}),
+    "POST /api/v1/auth/telegram/webapp": lambda w, o: Call(
+        "/api/v1/auth/telegram/webapp", json={"init_data": "user=%7B%7D&hash=00"}
+    ),
+    "POST /api/v1/auth/code": lambda w, o: Call("/api/v1/auth/code", json={"code": "ABCD2345"}),
+    "POST /api/v1/auth/pin": lambda w, o: Call(
+        "/api/v1/auth/pin", json={"telegram_id": 1, "pin": "4821"}
+    ),
+    "POST /api/v1/auth/refresh": lambda w, o: Call(
+        "/api/v1/auth/refresh", json={"refresh_token": "unknown"}
+    ),
+    "POST /api/v1/auth/logout": lambda w, o: Call(
+        "/api/v1/auth/logout", json={"refresh_token": "unknown"}
+    ),
+    "GET /api/v1/users/me": lambda w, o: Call("/api/v1/users/me"),
+    "PUT /api/v1/users/me/pin": lambda w, o: Call("/api/v1/users/me/pin", json={"pin": "4821"}),
+    "GET /api/v1/users": lambda w, o: Call(
+        "/api/v1/users", params={"site_id": str(w.site_of(o).id)}
+    ),
+    "POST /api/v1/users": lambda w, o: Call(
+        "/api/v1/users",
+        json={
+            "telegram_id": 80_000_000 + _n(),
+            "full_name": "Nouveau",
+            "site_id": str(w.site_of(o).id),
+        },
+    ),
+    "GET /api/v1/users/{user_id}": lambda w, o: Call(f"/api/v1/users/{w.user_of(o).id}"),
+    "PATCH /api/v1/users/{user_id}": lambda w, o: Call(
+        f"/api/v1/users/{w.user_of(o).id}", json={"full_name": f"Renommé {_n()}"}
+    ),
+    "POST /api/v1/users/{user_id}/anonymize": lambda w, o: Call(
+        f"/api/v1/users/{w.user_of(o).id}/anonymize"
+    ),
+    "GET /api/v1/sites": lambda w, o: Call("/api/v1/sites"),
+    "GET /api/v1/sites/{site_id}": lambda w, o: Call(f"/api/v1/sites/{w.site_of(o).id}"),
+    "POST /api/v1/sites": lambda w, o: Call("/api/v1/sites", json={"name": f"Site {_n()}"}),
+    "PATCH /api/v1/sites/{site_id}": lambda w, o: Call(
+        f"/api/v1/sites/{w.site_of(o).id}", json={"address": f"{_n()} rue du Port"}
+    ),
+    "GET /api/v1/audit-logs": lambda w, o: Call(
+        "/api/v1/audit-logs", params={"site_id": str(w.site_of(o).id)}
+    ),
+}
