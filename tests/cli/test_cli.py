@@ -95,3 +95,40 @@ def test_demo_seed_is_idempotent(env: dict[str, str]) -> None:
     assert "déjà présent" in second.output
     for role in ("super_admin", "admin", "operator", "viewer"):
         assert role in first.output
+
+
+def test_admin_create_with_a_pin_can_log_in_without_telegram(env: dict[str, str]) -> None:
+    weak = _invoke(
+        [
+            "admin",
+            "create",
+            "--telegram-id",
+            "777000111",
+            "--name",
+            "Zoé",
+            "--site",
+            "Quai",
+            "--pin",
+            "1111",
+        ],
+        env,
+    )
+    assert weak.exit_code == 1
+    assert "PIN" in weak.output
+    ok = _invoke(
+        [
+            "admin",
+            "create",
+            "--telegram-id",
+            "777000111",
+            "--name",
+            "Zoé",
+            "--site",
+            "Quai",
+            "--pin",
+            "4821",
+        ],
+        env,
+    )
+    assert ok.exit_code == 0, ok.output
+    assert "code PIN" in ok.output

@@ -17,6 +17,9 @@ def create(
     name: str = typer.Option(..., "--name", help="Nom complet."),
     site: str | None = typer.Option(None, "--site", help="Nom du site (créé s'il est nouveau)."),
     super_admin: bool = typer.Option(False, "--super", help="Super administrateur (tous sites)."),
+    pin: str | None = typer.Option(
+        None, "--pin", help="Code PIN (4 à 8 chiffres) pour se connecter sans Telegram."
+    ),
 ) -> None:
     """Crée un administrateur approuvé (et son site s'il n'existe pas)."""
     settings = load_settings()
@@ -30,6 +33,7 @@ def create(
                 site_name=site,
                 super_admin=super_admin,
                 default_timezone=settings.timezone,
+                pin=pin,
             )
 
     result = run(settings, work)
@@ -37,3 +41,5 @@ def create(
     where = f" du site « {result.site.name} »" if result.site else ""
     created = " (site créé)" if result.site_created else ""
     typer.echo(f"{role} créé : {result.user.full_name}{where}{created}, Telegram {telegram_id}.")
+    if pin:
+        typer.echo(f"Connexion possible par code PIN (identifiant : {result.user.id}).")

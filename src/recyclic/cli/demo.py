@@ -7,7 +7,7 @@ import typer
 from recyclic.cli._runtime import load_settings, open_database, run
 from recyclic.cli.db import migrate
 from recyclic.core.config import Settings
-from recyclic.services.demo_service import DemoService, DemoSummary
+from recyclic.services.demo_service import DEMO_PIN, DemoService, DemoSummary
 
 app = typer.Typer(help="Données de démonstration.", no_args_is_help=True)
 
@@ -25,6 +25,10 @@ def print_demo_summary(summary: DemoSummary) -> None:
     typer.echo(f"Site de démonstration « {summary.site.name} » {state}.")
     for user in summary.users:
         typer.echo(f"  - {user.full_name} : rôle {user.role.value}, Telegram {user.telegram_id}")
+    typer.echo(
+        f"Code PIN de chaque compte de démonstration : {DEMO_PIN} "
+        "(POST /api/v1/auth/pin avec telegram_id et pin)."
+    )
 
 
 @app.command("seed")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from recyclic.core.security import hash_pin
 from recyclic.models.site import Site
 from recyclic.models.user import Role, User, UserStatus
 from recyclic.repositories.site_repository import SiteRepository
@@ -13,6 +14,8 @@ from recyclic.repositories.user_repository import UserRepository
 from recyclic.services.site_service import SiteService
 
 DEMO_SITE_SLUG = "demo"
+# Every demo user gets this PIN, so that the demo can be tried without Telegram.
+DEMO_PIN = "2580"
 
 # Telegram ids in a range no real account uses in a demo; one user per role.
 DEMO_USERS: tuple[tuple[int, str, Role], ...] = (
@@ -63,6 +66,7 @@ class DemoService:
                         status=UserStatus.APPROVED,
                         is_active=True,
                         site_id=site.id,
+                        pin_hash=await hash_pin(DEMO_PIN),
                     )
                 )
             summary.users.append(user)

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from recyclic.core.exceptions import InvalidInput
+from recyclic.core.security import hash_pin
 from recyclic.models.site import Site
 from recyclic.models.user import Role, User, UserStatus
 from recyclic.repositories.site_repository import SiteRepository
 from recyclic.repositories.user_repository import UserRepository
+from recyclic.services.auth_service import check_pin_strength
 from recyclic.services.site_service import SiteService
 from recyclic.services.user_service import TelegramIdTaken
 
@@ -43,10 +45,16 @@ class SetupService:
         site_name: str | None,
         super_admin: bool,
         default_timezone: str,
+        pin: str | None = None,
     ) -> AdminCreated:
-        """An approved admin (or super admin); the site is created when it is new."""
+        """An approved admin (or super admin); the site is created when it is new.
+
+        A PIN lets the first admin log in before the bot or the Telegram widget are set up.
+        """
         if not full_name.strip():
             raise InvalidInput("Le nom ne peut pas être vide.", code="name_required")
+        if pin is not None:
+            check_pin_strength(pin)
         if telegram_id is not None:
             existing = await self.users.get_by_telegram_id(telegram_id)
             if existing is not None:
@@ -62,6 +70,7 @@ class SetupService:
             status=UserStatus.APPROVED,
             is_active=True,
             site_id=site.id if site else None,
+            pin_hash=await hash_pin(pin) if pin else None,
         )
         await self.users.add(user)
         return AdminCreated(user=user, site=site, site_created=created)
