@@ -3,14 +3,30 @@
 from recyclic.models.audit import AuditLog
 from recyclic.models.auth import LoginCode, RefreshToken
 from recyclic.models.base import Base
+from recyclic.models.cash import CashMovement, CashRegister, CashSession, SessionStatus
 from recyclic.models.category import Category
+from recyclic.models.journal import Closing, ClosingKind, JournalEntry, JournalHead
+from recyclic.models.sale import LineUnit, Sale, SaleLine, SalePayment, SaleStatus
 from recyclic.models.site import Site
 from recyclic.models.user import Role, User, UserStatus
 
 __all__ = [
     "AuditLog",
     "Base",
+    "CashMovement",
+    "CashRegister",
+    "CashSession",
     "Category",
+    "Closing",
+    "ClosingKind",
+    "JournalEntry",
+    "JournalHead",
+    "LineUnit",
+    "Sale",
+    "SaleLine",
+    "SalePayment",
+    "SaleStatus",
+    "SessionStatus",
     "LoginCode",
     "RefreshToken",
     "Role",
