@@ -9,11 +9,12 @@ answered 500 or with a dropped connection, or a request that hangs past the clie
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 import secrets
 import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -167,7 +168,10 @@ class FakeSheetsServer:
             if key is None:
                 raise jwt.InvalidTokenError("unknown service account")
             claims = jwt.decode(
-                assertion, key, algorithms=["RS256"], audience=self.token_uri,
+                assertion,
+                key,
+                algorithms=["RS256"],
+                audience=self.token_uri,
                 options={"require": ["iss", "aud", "iat", "exp", "scope"]},
             )
             if "https://www.googleapis.com/auth/spreadsheets" not in claims["scope"].split():
@@ -294,10 +298,8 @@ def _error(status: int, message: str, headers: dict[str, str] | None = None) -> 
 
 
 async def _wait(event: asyncio.Event, seconds: float) -> None:
-    try:
+    with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(event.wait(), seconds)
-    except TimeoutError:
-        pass
 
 
 @dataclass(frozen=True)
@@ -358,6 +360,8 @@ async def sheets_server(service_account_key: ServiceAccountKey) -> AsyncIterator
 @pytest.fixture
 def service_account_file(
     sheets_server: FakeSheetsServer, service_account_key: ServiceAccountKey, tmp_path: Path
-) -> Iterator[Path]:
+) -> Path:
     """The service-account JSON file, its token_uri pointing at the fake server."""
-    yield service_account_key.write_json(tmp_path / "service-account.json", sheets_server.token_uri)
+    return service_account_key.write_json(
+        tmp_path / "service-account.json", sheets_server.token_uri
+    )

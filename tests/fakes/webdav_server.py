@@ -125,9 +125,7 @@ class WebDavTestServer:
         wanted = frozenset(m.upper() for m in methods) if methods is not None else None
         with self._lock:
             for _ in range(count):
-                self._faults.append(
-                    _Fault(status, wanted, apply, list((headers or {}).items()))
-                )
+                self._faults.append(_Fault(status, wanted, apply, list((headers or {}).items())))
 
     def count(self, method: str, path: str | None = None) -> int:
         """How many `method` requests were received (for `path`, when given)."""

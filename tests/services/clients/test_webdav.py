@@ -352,11 +352,11 @@ def test_multistatus_with_entity_declarations_is_refused() -> None:
 
 def test_client_from_settings(tmp_path: Path) -> None:
     settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         data_dir=tmp_path,
         kdrive_url="https://123456.connect.kdrive.infomaniak.com",
         kdrive_username="tresorier@ressourcerie.example",
-        kdrive_password="application-password",  # type: ignore[arg-type]
+        kdrive_password="application-password",
         sync_max_attempts=7,
         sync_base_delay_seconds=0.5,
     )

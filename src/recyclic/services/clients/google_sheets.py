@@ -62,9 +62,7 @@ class ServiceAccount:
             raise ConfigurationError("The Google credentials file is not a service-account key.")
         missing = [key for key in ("client_email", "private_key") if not info.get(key)]
         if missing:
-            raise ConfigurationError(
-                f"The Google service-account key lacks {', '.join(missing)}."
-            )
+            raise ConfigurationError(f"The Google service-account key lacks {', '.join(missing)}.")
         return cls(
             client_email=str(info["client_email"]),
             private_key=str(info["private_key"]),
@@ -171,7 +169,10 @@ class GoogleSheetsClient:
         return self
 
     async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         await self.aclose()
 
@@ -218,7 +219,9 @@ class GoogleSheetsClient:
         on_attempt: AttemptHook | None = None,
     ) -> set[str]:
         """The row ids found in column A of `sheet` (only those among `ids`, when given)."""
-        present = await self._retry("sheets.read_ids", sheet, lambda _: self._read_ids(sheet), on_attempt)
+        present = await self._retry(
+            "sheets.read_ids", sheet, lambda _: self._read_ids(sheet), on_attempt
+        )
         return present if ids is None else present & set(ids)
 
     async def append_rows(

@@ -157,7 +157,9 @@ async def run_with_retries(
         error = state.outcome.exception() if state.outcome is not None else None
         assert isinstance(error, SyncClientError)
         delay = state.next_action.sleep if state.next_action is not None else None
-        await _report(on_attempt, AttemptInfo(operation, target, state.attempt_number, error, delay))
+        await _report(
+            on_attempt, AttemptInfo(operation, target, state.attempt_number, error, delay)
+        )
 
     retrying = AsyncRetrying(
         stop=stop_after_attempt(policy.max_attempts),
@@ -168,7 +170,7 @@ async def run_with_retries(
         reraise=True,
     )
     try:
-        result = await retrying(once)
+        result: T = await retrying(once)
     except SyncClientError as error:
         await _report(on_attempt, AttemptInfo(operation, target, attempts, error, None))
         raise

@@ -10,7 +10,7 @@ import asyncio
 import hashlib
 import importlib
 import unicodedata
-import xml.etree.ElementTree as ET  # noqa: S405 - parsing is guarded, see _parse_xml
+import xml.etree.ElementTree as ET
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -147,12 +147,17 @@ def parse_multistatus(body: bytes, base_path: str) -> list[RemoteEntry]:
             RemoteEntry(
                 path=unicodedata.normalize("NFC", path),
                 is_collection=kind is not None and kind.find(f"{_DAV}collection") is not None,
-                size=int(length.text) if length is not None and (length.text or "").isdigit() else None,
+                size=_size(length.text if length is not None else None),
                 etag=_normalize_etag(etag.text if etag is not None else None),
                 last_modified=_parse_http_date(modified.text if modified is not None else None),
             )
         )
     return entries
+
+
+def _size(value: str | None) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isdigit() else None
 
 
 def _parse_http_date(value: str | None) -> datetime | None:
@@ -220,7 +225,10 @@ class WebDavClient:
         return self
 
     async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         await self.aclose()
 
@@ -367,7 +375,9 @@ class WebDavClient:
         if response.status_code == 409:
             # RFC 4918: 409 means an intermediate collection is missing; create it, then retry.
             if len(segments) == 1:
-                raise PermanentSyncError(f"{what}: WebDAV root not found ({self.base_url})", status=409)
+                raise PermanentSyncError(
+                    f"{what}: WebDAV root not found ({self.base_url})", status=409
+                )
             await self._ensure_folder(segments[:-1])
             response = await self._send("MKCOL", self._url(segments, collection=True), what)
         # 405: the folder already exists (MKCOL is only allowed on unmapped URLs).
