@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -41,14 +42,22 @@ def sale_rows(first: int, count: int) -> list[Row]:
 
 
 def make_client(
-    server: FakeSheetsServer, key_file: Path, policy: RetryPolicy, **options: object
+    server: FakeSheetsServer,
+    key_file: Path,
+    policy: RetryPolicy,
+    *,
+    batch_size: int = 500,
+    timeout_seconds: float = 5.0,
+    clock: Callable[[], float] = time.monotonic,
 ) -> GoogleSheetsClient:
     return GoogleSheetsClient(
         server.spreadsheet_id,
         ServiceAccount.from_file(key_file),
         api_url=server.url,
         policy=policy,
-        **options,
+        batch_size=batch_size,
+        timeout_seconds=timeout_seconds,
+        clock=clock,
     )
 
 

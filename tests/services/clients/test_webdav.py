@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from recyclic.core.config import Settings
+from recyclic.services.clients import webdav
 from recyclic.services.clients.retry import (
     PermanentSyncError,
     RetryableSyncError,
@@ -315,6 +316,17 @@ async def test_large_file_is_streamed_with_a_content_length(
     assert remote_hash == result.sha256
 
 
+@pytest.fixture(params=["defusedxml", "stdlib"])
+def xml_parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a parsing test with defusedxml and with the guarded stdlib fallback."""
+    if request.param == "stdlib":
+        monkeypatch.setattr(webdav, "_DEFUSED", None)
+    else:
+        assert webdav._DEFUSED is not None
+    return str(request.param)
+
+
+@pytest.mark.usefixtures("xml_parser")
 def test_multistatus_parsing_keeps_only_200_properties_and_decodes_hrefs() -> None:
     body = b"""<?xml version="1.0" encoding="utf-8"?>
 <d:multistatus xmlns:d="DAV:">
@@ -342,6 +354,7 @@ def test_multistatus_parsing_keeps_only_200_properties_and_decodes_hrefs() -> No
     assert (folder.path, folder.is_collection, folder.size) == ("/Recyclic", True, None)
 
 
+@pytest.mark.usefixtures("xml_parser")
 def test_multistatus_with_entity_declarations_is_refused() -> None:
     body = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>

@@ -243,6 +243,8 @@ class GoogleSheetsClient:
         ids = [row_id(row) for row in rows]
         if len(set(ids)) != len(ids):
             raise ValueError("row ids must be unique within one append")
+        if not ids:
+            return AppendResult(sheet, (), ())
         present = await self.rows_present(sheet, on_attempt=on_attempt) if check_existing else set()
         appended: list[str] = []
         skipped = [i for i in ids if i in present]

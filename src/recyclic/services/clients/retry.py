@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from recyclic.core.config import Settings
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 # A server asking us to wait longer than this is treated as if it asked for this: a sync job
 # must not sleep for hours; the next scheduled run picks the work up instead.
@@ -126,6 +128,17 @@ class RetryPolicy:
 
 
 async def _report(hook: AttemptHook | None, info: AttemptInfo) -> None:
+    if info.error is not None:
+        # Also logged here, so a failing upload is visible even before the sync log exists.
+        logger.warning(
+            "%s %s: attempt %d failed (%s)%s",
+            info.operation,
+            info.target,
+            info.attempt,
+            info.error,
+            f", retrying in {info.next_delay:.1f} s" if info.next_delay is not None else "",
+            extra={"sync_operation": info.operation, "attempt": info.attempt},
+        )
     if hook is None:
         return
     result = hook(info)

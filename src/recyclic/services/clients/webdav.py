@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from types import TracebackType
+from types import ModuleType, TracebackType
 from typing import TYPE_CHECKING, Literal, Self, TypeVar, cast
 from urllib.parse import quote, unquote, urlsplit
 
@@ -97,22 +97,26 @@ def split_remote_path(path: str) -> list[str]:
 
 
 def _normalize_etag(value: str | None) -> str | None:
-    if not value:
+    # Compared as opaque strings: PUT answers and PROPFIND may quote them differently.
+    return (value or "").strip().removeprefix("W/").strip('"') or None
+
+
+def _load_defusedxml() -> ModuleType | None:
+    # defusedxml comes with the dev tools (WsgiDAV) but is not a runtime dependency.
+    try:
+        return importlib.import_module("defusedxml.ElementTree")
+    except ImportError:
         return None
-    value = value.strip()
-    value = value.removeprefix("W/")
-    return value.strip('"') or None
+
+
+_DEFUSED = _load_defusedxml()
 
 
 def _parse_xml(body: bytes) -> ET.Element:
     """Parse a server's XML with defusedxml when installed, else refuse any DTD outright."""
     try:
-        defused = importlib.import_module("defusedxml.ElementTree")
-    except ImportError:
-        defused = None
-    try:
-        if defused is not None:
-            return cast(ET.Element, defused.fromstring(body))
+        if _DEFUSED is not None:
+            return cast(ET.Element, _DEFUSED.fromstring(body))
         # No DTD means no entity expansion attacks; NUL bytes would hide one in UTF-16.
         lowered = body.lower()
         if b"<!doctype" in lowered or b"<!entity" in lowered or b"\x00" in body:
@@ -140,19 +144,21 @@ def parse_multistatus(body: bytes, base_path: str) -> list[RemoteEntry]:
             if " 200 " in f"{status} " and prop is not None:
                 props.update({child.tag: child for child in prop})
         kind = props.get(f"{_DAV}resourcetype")
-        length = props.get(f"{_DAV}getcontentlength")
-        modified = props.get(f"{_DAV}getlastmodified")
-        etag = props.get(f"{_DAV}getetag")
         entries.append(
             RemoteEntry(
                 path=unicodedata.normalize("NFC", path),
                 is_collection=kind is not None and kind.find(f"{_DAV}collection") is not None,
-                size=_size(length.text if length is not None else None),
-                etag=_normalize_etag(etag.text if etag is not None else None),
-                last_modified=_parse_http_date(modified.text if modified is not None else None),
+                size=_size(_text(props, "getcontentlength")),
+                etag=_normalize_etag(_text(props, "getetag")),
+                last_modified=_parse_http_date(_text(props, "getlastmodified")),
             )
         )
     return entries
+
+
+def _text(props: dict[str, ET.Element], name: str) -> str | None:
+    element = props.get(_DAV + name)
+    return element.text if element is not None else None
 
 
 def _size(value: str | None) -> int | None:
@@ -256,11 +262,13 @@ class WebDavClient:
     ) -> list[RemoteEntry] | None:
         """The direct children of a folder (PROPFIND Depth 1), or None when it does not exist."""
 
+        segments = split_remote_path(path)
+        own = "/" + "/".join(segments) if segments else ""
+
         async def attempt(_: int) -> list[RemoteEntry] | None:
             entries = await self._propfind(path, depth=1)
             if entries is None:
                 return None
-            own = "/" + "/".join(split_remote_path(path)) if split_remote_path(path) else ""
             return [entry for entry in entries if entry.path != own]
 
         return await self._retry("webdav.list", path, attempt, on_attempt)
