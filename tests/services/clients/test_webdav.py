@@ -54,9 +54,9 @@ def test_layout_is_site_kind_year_month_and_normalises_accents() -> None:
             remote_path_for("ma-ressourcerie", "exports", date(2026, 1, 1), bad)
 
 
-def test_url_segments_are_percent_encoded() -> None:
-    client = WebDavClient("https://123456.connect.kdrive.infomaniak.com/", "u", "p")
-    url = client._url(["Recyclic", "dépôt été #1?.csv"])
+async def test_url_segments_are_percent_encoded() -> None:
+    async with WebDavClient("https://123456.connect.kdrive.infomaniak.com/", "u", "p") as client:
+        url = client._url(["Recyclic", "dépôt été #1?.csv"])
     assert url == (
         "https://123456.connect.kdrive.infomaniak.com/Recyclic/"
         "d%C3%A9p%C3%B4t%20%C3%A9t%C3%A9%20%231%3F.csv"
@@ -363,7 +363,7 @@ def test_multistatus_with_entity_declarations_is_refused() -> None:
         parse_multistatus(body, "")
 
 
-def test_client_from_settings(tmp_path: Path) -> None:
+async def test_client_from_settings(tmp_path: Path) -> None:
     settings = Settings(
         _env_file=None,
         data_dir=tmp_path,
@@ -373,8 +373,8 @@ def test_client_from_settings(tmp_path: Path) -> None:
         sync_max_attempts=7,
         sync_base_delay_seconds=0.5,
     )
-    client = WebDavClient.from_settings(settings)
-    assert client.base_url == "https://123456.connect.kdrive.infomaniak.com"
-    assert (client.policy.max_attempts, client.policy.base_delay) == (7, 0.5)
+    async with WebDavClient.from_settings(settings) as client:
+        assert client.base_url == "https://123456.connect.kdrive.infomaniak.com"
+        assert (client.policy.max_attempts, client.policy.base_delay) == (7, 0.5)
     with pytest.raises(ValueError, match="RECYCLIC_KDRIVE_URL"):
         WebDavClient.from_settings(settings.model_copy(update={"kdrive_url": ""}))
