@@ -23,6 +23,7 @@ import jwt
 from recyclic.core.exceptions import ConfigurationError
 from recyclic.services.clients.retry import (
     AttemptHook,
+    RetryableSyncError,
     RetryPolicy,
     SyncAuthError,
     SyncClientError,
@@ -294,8 +295,12 @@ class GoogleSheetsClient:
             f"read ids of {sheet!r}",
             params={"majorDimension": "COLUMNS"},
         )
-        columns = response.json().get("values") or [[]]
-        return {str(value) for value in columns[0] if value not in ("", None)}
+        try:
+            columns = response.json().get("values") or [[]]
+            return {str(value) for value in columns[0] if value not in ("", None)}
+        except (ValueError, AttributeError, IndexError, TypeError) as exc:
+            # A 200 that is not the API's JSON (a proxy page): worth asking again later.
+            raise RetryableSyncError(f"read ids of {sheet!r}: unreadable answer") from exc
 
     async def _append(self, sheet: str, rows: Sequence[Row]) -> None:
         a1 = a1_range(sheet, "A1")
