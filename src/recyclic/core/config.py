@@ -113,6 +113,21 @@ class Settings(BaseSettings):
     google_sheets_api_url: str = Field(
         "https://sheets.googleapis.com", description="Sheets API base URL (tests use a fake)."
     )
+    google_sheets_batch_size: int = Field(
+        500, ge=1, le=10_000, description="Rows sent per Sheets append request."
+    )
+    sync_max_attempts: int = Field(
+        5, ge=1, le=20, description="Tries per upload or append, the first one included."
+    )
+    sync_base_delay_seconds: float = Field(
+        2.0, ge=0, description="Wait before the first retry; doubles at each retry, plus jitter."
+    )
+    sync_max_delay_seconds: float = Field(
+        300.0, ge=0, description="Longest wait between two tries (a Retry-After may exceed it)."
+    )
+    sync_http_timeout_seconds: float = Field(
+        30.0, gt=0, description="Connect/read/write timeout of each kDrive or Sheets request."
+    )
 
     @field_validator("timezone")
     @classmethod
