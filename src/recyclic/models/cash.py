@@ -60,8 +60,14 @@ class CashSession(UUIDPrimaryKey, Base):
     )
     cashier_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     status: Mapped[SessionStatus] = mapped_column(
-        Enum(SessionStatus, name="session_status", native_enum=False, length=16,
-             create_constraint=True, values_callable=lambda e: [m.value for m in e]),
+        Enum(
+            SessionStatus,
+            name="session_status",
+            native_enum=False,
+            length=16,
+            create_constraint=True,
+            values_callable=lambda e: [m.value for m in e],
+        ),
         default=SessionStatus.OPENED,
     )
     opening_cents: Mapped[int] = mapped_column(BigInteger)

@@ -63,8 +63,14 @@ class Closing(UUIDPrimaryKey, Base):
 
     site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sites.id", ondelete="RESTRICT"))
     kind: Mapped[ClosingKind] = mapped_column(
-        Enum(ClosingKind, name="closing_kind", native_enum=False, length=16,
-             create_constraint=True, values_callable=lambda e: [m.value for m in e]),
+        Enum(
+            ClosingKind,
+            name="closing_kind",
+            native_enum=False,
+            length=16,
+            create_constraint=True,
+            values_callable=lambda e: [m.value for m in e],
+        ),
     )
     # Local dates of the site (inclusive), and the same period as UTC instants [start, end).
     period_start: Mapped[date]

@@ -42,15 +42,19 @@ class Sale(Base):
     )
     cashier_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     status: Mapped[SaleStatus] = mapped_column(
-        Enum(SaleStatus, name="sale_status", native_enum=False, length=24,
-             create_constraint=True, values_callable=lambda e: [m.value for m in e]),
+        Enum(
+            SaleStatus,
+            name="sale_status",
+            native_enum=False,
+            length=24,
+            create_constraint=True,
+            values_callable=lambda e: [m.value for m in e],
+        ),
         default=SaleStatus.COMPLETED,
     )
     total_cents: Mapped[int] = mapped_column(BigInteger)
     change_cents: Mapped[int] = mapped_column(BigInteger, default=0)
-    refund_of: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("sales.id", ondelete="RESTRICT")
-    )
+    refund_of: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("sales.id", ondelete="RESTRICT"))
     refund_reason: Mapped[str | None] = mapped_column(Text)
     # SHA-256 of the normalised request: same id + same hash is a replay, else a conflict.
     request_hash: Mapped[str] = mapped_column(String(64))
@@ -77,8 +81,14 @@ class SaleLine(Base):
     category: Mapped[str] = mapped_column(ForeignKey("categories.code", ondelete="RESTRICT"))
     description: Mapped[str | None] = mapped_column(String(500))
     unit: Mapped[LineUnit] = mapped_column(
-        Enum(LineUnit, name="line_unit", native_enum=False, length=8,
-             create_constraint=True, values_callable=lambda e: [m.value for m in e]),
+        Enum(
+            LineUnit,
+            name="line_unit",
+            native_enum=False,
+            length=8,
+            create_constraint=True,
+            values_callable=lambda e: [m.value for m in e],
+        ),
         default=LineUnit.PIECE,
     )
     quantity: Mapped[int] = mapped_column(Integer)

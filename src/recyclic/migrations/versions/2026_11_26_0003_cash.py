@@ -66,15 +66,25 @@ def upgrade() -> None:
         sa.CheckConstraint("status IN ('opened', 'closed')", name="session_status"),
     )
     op.create_index("ix_cash_sessions_site_opened", "cash_sessions", ["site_id", "opened_at", "id"])
-    op.create_index("ix_cash_sessions_register_closed", "cash_sessions", ["register_id", "closed_at"])
+    op.create_index(
+        "ix_cash_sessions_register_closed", "cash_sessions", ["register_id", "closed_at"]
+    )
     # One open session per register and per cashier, guaranteed by the database.
     op.create_index(
-        "uq_cash_sessions_open_register", "cash_sessions", ["register_id"], unique=True,
-        postgresql_where=sa.text(_OPEN), sqlite_where=sa.text(_OPEN),
+        "uq_cash_sessions_open_register",
+        "cash_sessions",
+        ["register_id"],
+        unique=True,
+        postgresql_where=sa.text(_OPEN),
+        sqlite_where=sa.text(_OPEN),
     )
     op.create_index(
-        "uq_cash_sessions_open_cashier", "cash_sessions", ["cashier_id"], unique=True,
-        postgresql_where=sa.text(_OPEN), sqlite_where=sa.text(_OPEN),
+        "uq_cash_sessions_open_cashier",
+        "cash_sessions",
+        ["cashier_id"],
+        unique=True,
+        postgresql_where=sa.text(_OPEN),
+        sqlite_where=sa.text(_OPEN),
     )
     op.create_table(
         "cash_movements",
@@ -235,7 +245,14 @@ def downgrade() -> None:
         op.execute("DROP TRIGGER IF EXISTS journal_entries_append_only ON journal_entries")
         op.execute("DROP FUNCTION IF EXISTS recyclic_journal_append_only()")
     for table in (
-        "closings", "journal_heads", "journal_entries", "sale_payments", "sale_lines", "sales",
-        "cash_movements", "cash_sessions", "cash_registers",
+        "closings",
+        "journal_heads",
+        "journal_entries",
+        "sale_payments",
+        "sale_lines",
+        "sales",
+        "cash_movements",
+        "cash_sessions",
+        "cash_registers",
     ):
         op.drop_table(table)
