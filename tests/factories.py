@@ -9,8 +9,13 @@ from typing import Any
 from recyclic.core.config import Settings
 from recyclic.core.database import Database
 from recyclic.core.security import create_access_token, hash_pin_sync
+from recyclic.models.cash import CashRegister, CashSession
 from recyclic.models.site import Site
 from recyclic.models.user import Role, User, UserStatus
+from recyclic.schemas.cash import SessionOpen
+from recyclic.schemas.sale import SaleCreate
+from recyclic.services.cash_service import CashService
+from recyclic.services.sale_service import SaleService, SaleView
 
 _sequence = itertools.count(1)
 # Must equal conftest.TEST_SECRET (kept here to avoid an import cycle).
@@ -93,3 +98,53 @@ class Factory:
             user = User(**values)
             session.add(user)
         return user
+
+    # --- Cash register (through the services, so the journal stays consistent) -----------
+
+    async def register(self, site: Site, *, name: str | None = None) -> CashRegister:
+        """A cash register of `site`."""
+        async with self.database.unit_of_work() as session:
+            register = CashRegister(site_id=site.id, name=name or f"Caisse {next(_sequence)}")
+            session.add(register)
+        return register
+
+    async def open_session(
+        self,
+        register: CashRegister,
+        cashier: User,
+        *,
+        opening: str = "50",
+        comment: str | None = None,
+    ) -> CashSession:
+        """An open cash session of `cashier` on `register`."""
+        async with self.database.unit_of_work() as session:
+            return await CashService(session).open_session(
+                cashier,
+                SessionOpen(
+                    register_id=register.id,
+                    opening_amount=opening,  # type: ignore[arg-type]
+                    opening_comment=comment,
+                ),
+            )
+
+    async def sale(
+        self,
+        cash_session: CashSession,
+        cashier: User,
+        *,
+        items: list[dict[str, Any]] | None = None,
+        payments: list[dict[str, Any]] | None = None,
+        **fields: Any,
+    ) -> SaleView:
+        """A completed sale in `cash_session` (default: one chair for 12 €, paid 20 € cash)."""
+        body = {
+            "session_id": cash_session.id,
+            "items": items or [{"category": "MOB", "description": "Chaise", "unit_price": "12"}],
+            "payments": payments if payments is not None else [{"method": "cash", "amount": "20"}],
+            **fields,
+        }
+        async with self.database.unit_of_work() as session:
+            created = await SaleService(session).create_sale(
+                cashier, SaleCreate.model_validate(body)
+            )
+        return created.view

@@ -30,6 +30,13 @@ class World:
     def user_of(self, other: bool) -> User:
         return self.other_user if other else self.own_user
 
+    def of(self, name: str, other: bool) -> Any:
+        """A row prepared for the matrix: `extra["own_<name>"]` or `extra["other_<name>"]`."""
+        return self.extra[f"{'other' if other else 'own'}_{name}"]
+
+    def id_of(self, name: str, other: bool) -> str:
+        return str(self.of(name, other).id)
+
 
 @dataclass(frozen=True)
 class Call:
@@ -90,5 +97,80 @@ CASES: dict[str, CaseBuilder] = {
     ),
     "GET /api/v1/audit-logs": lambda w, o: Call(
         "/api/v1/audit-logs", params={"site_id": str(w.site_of(o).id)}
+    ),
+    # Cash registers and sessions
+    "GET /api/v1/cash-registers": lambda w, o: Call(
+        "/api/v1/cash-registers", params={"site_id": str(w.site_of(o).id)}
+    ),
+    "POST /api/v1/cash-registers": lambda w, o: Call(
+        "/api/v1/cash-registers", json={"name": f"Caisse {_n()}", "site_id": str(w.site_of(o).id)}
+    ),
+    "PATCH /api/v1/cash-registers/{register_id}": lambda w, o: Call(
+        f"/api/v1/cash-registers/{w.id_of('register', o)}", json={"is_active": True}
+    ),
+    "GET /api/v1/cash-sessions": lambda w, o: Call(
+        "/api/v1/cash-sessions", params={"site_id": str(w.site_of(o).id)}
+    ),
+    "POST /api/v1/cash-sessions": lambda w, o: Call(
+        "/api/v1/cash-sessions",
+        json={"register_id": w.id_of("register", o), "opening_amount": 50},
+    ),
+    "GET /api/v1/cash-sessions/current": lambda w, o: Call("/api/v1/cash-sessions/current"),
+    "GET /api/v1/cash-sessions/{session_id}": lambda w, o: Call(
+        f"/api/v1/cash-sessions/{w.id_of('session', o)}"
+    ),
+    "POST /api/v1/cash-sessions/{session_id}/movements": lambda w, o: Call(
+        f"/api/v1/cash-sessions/{w.id_of('session', o)}/movements",
+        json={"amount": 5, "reason": "Appoint"},
+    ),
+    "POST /api/v1/cash-sessions/{session_id}/close": lambda w, o: Call(
+        f"/api/v1/cash-sessions/{w.id_of('spare_session', o)}/close",
+        json={"actual_amount": 50, "variance_comment": "test"},
+    ),
+    "GET /api/v1/cash-sessions/{session_id}/report": lambda w, o: Call(
+        f"/api/v1/cash-sessions/{w.id_of('session', o)}/report"
+    ),
+    # Sales
+    "GET /api/v1/sales": lambda w, o: Call(
+        "/api/v1/sales", params={"site_id": str(w.site_of(o).id)}
+    ),
+    "POST /api/v1/sales": lambda w, o: Call(
+        "/api/v1/sales",
+        json={
+            "session_id": w.id_of("session", o),
+            "items": [{"category": "LIV", "unit_price": 1}],
+            "payments": [{"method": "cash", "amount": 1}],
+        },
+    ),
+    "GET /api/v1/sales/{sale_id}": lambda w, o: Call(f"/api/v1/sales/{w.id_of('sale', o)}"),
+    "GET /api/v1/sales/{sale_id}/receipt": lambda w, o: Call(
+        f"/api/v1/sales/{w.id_of('sale', o)}/receipt"
+    ),
+    "POST /api/v1/sales/{sale_id}/refund": lambda w, o: Call(
+        f"/api/v1/sales/{w.id_of('sale', o)}/refund",
+        json={
+            "session_id": w.id_of("session", o),
+            "reason": "Défaut",
+            "method": "cash",
+            "items": [{"line_id": str(w.of("sale_line", o)), "quantity": 1}],
+        },
+    ),
+    "GET /api/v1/stats/daily-total": lambda w, o: Call(
+        "/api/v1/stats/daily-total", params={"site_id": str(w.site_of(o).id)}
+    ),
+    # Closings and journal
+    "GET /api/v1/closings": lambda w, o: Call(
+        "/api/v1/closings", params={"site_id": str(w.site_of(o).id)}
+    ),
+    "POST /api/v1/closings": lambda w, o: Call(
+        "/api/v1/closings",
+        json={"kind": "yearly", "date": "2001"},
+        params={"site_id": str(w.site_of(o).id)},
+    ),
+    "GET /api/v1/closings/{closing_id}": lambda w, o: Call(
+        f"/api/v1/closings/{w.id_of('closing', o)}"
+    ),
+    "GET /api/v1/journal/verify": lambda w, o: Call(
+        "/api/v1/journal/verify", params={"site_id": str(w.site_of(o).id)}
     ),
 }

@@ -56,6 +56,33 @@ PERMISSIONS: dict[str, Rule] = {
     "PATCH /api/v1/sites/{site_id}": Rule(Role.ADMIN, site_scoped=True),
     # Audit
     "GET /api/v1/audit-logs": Rule(Role.ADMIN, site_scoped=True),
+    # Cash registers and sessions
+    "GET /api/v1/cash-registers": Rule(Role.VIEWER, site_scoped=True),
+    "POST /api/v1/cash-registers": Rule(Role.ADMIN, site_scoped=True),
+    "PATCH /api/v1/cash-registers/{register_id}": Rule(Role.ADMIN, site_scoped=True),
+    "GET /api/v1/cash-sessions": Rule(Role.VIEWER, site_scoped=True),
+    "POST /api/v1/cash-sessions": Rule(Role.OPERATOR, site_scoped=True),
+    "GET /api/v1/cash-sessions/current": Rule(Role.OPERATOR),
+    "GET /api/v1/cash-sessions/{session_id}": Rule(Role.VIEWER, site_scoped=True),
+    "POST /api/v1/cash-sessions/{session_id}/movements": Rule(
+        Role.OPERATOR, site_scoped=True, owner_or=Role.ADMIN
+    ),
+    "POST /api/v1/cash-sessions/{session_id}/close": Rule(
+        Role.OPERATOR, site_scoped=True, owner_or=Role.ADMIN
+    ),
+    "GET /api/v1/cash-sessions/{session_id}/report": Rule(Role.VIEWER, site_scoped=True),
+    # Sales
+    "GET /api/v1/sales": Rule(Role.VIEWER, site_scoped=True),
+    "POST /api/v1/sales": Rule(Role.OPERATOR, site_scoped=True, owner_or=Role.ADMIN),
+    "GET /api/v1/sales/{sale_id}": Rule(Role.VIEWER, site_scoped=True),
+    "GET /api/v1/sales/{sale_id}/receipt": Rule(Role.VIEWER, site_scoped=True),
+    "POST /api/v1/sales/{sale_id}/refund": Rule(Role.ADMIN, site_scoped=True),
+    "GET /api/v1/stats/daily-total": Rule(Role.VIEWER, site_scoped=True),
+    # Closings and journal
+    "GET /api/v1/closings": Rule(Role.VIEWER, site_scoped=True),
+    "POST /api/v1/closings": Rule(Role.ADMIN, site_scoped=True),
+    "GET /api/v1/closings/{closing_id}": Rule(Role.VIEWER, site_scoped=True),
+    "GET /api/v1/journal/verify": Rule(Role.ADMIN, site_scoped=True),
 }
 
 

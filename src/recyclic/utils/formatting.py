@@ -7,7 +7,9 @@ kilogram), non-finite numbers and booleans, so both databases sum exactly the sa
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 CENTS_PER_EURO = 100
 GRAMS_PER_KG = 1000
@@ -129,3 +131,32 @@ def parse_french_decimal(text: str) -> Decimal:
     sign, whole, fraction = match.groups()
     whole = re.sub(r"\s", "", whole)
     return Decimal(f"{sign}{whole}.{fraction or '0'}")
+
+
+def format_percent(basis_points: int) -> str:
+    """2000 → '20', 550 → '5,5' (French decimal comma)."""
+    whole, rest = divmod(basis_points, 100)
+    return f"{whole},{rest:02d}".rstrip("0").rstrip(",") if rest else str(whole)
+
+
+def units_to_api(value: Any) -> Any:
+    """Report values in euros and kilograms: `x_cents` → `x`, `x_g` → `x_kg`."""
+    if isinstance(value, dict):
+        converted: dict[str, Any] = {}
+        for key, item in value.items():
+            if key.endswith("_cents"):
+                converted[key.removesuffix("_cents")] = _convert(item, cents_to_json)
+            elif key.endswith("_g"):
+                converted[key.removesuffix("_g") + "_kg"] = _convert(item, grams_to_json)
+            else:
+                converted[key] = units_to_api(item)
+        return converted
+    if isinstance(value, list):
+        return [units_to_api(v) for v in value]
+    return value
+
+
+def _convert(value: Any, convert: Callable[[int], float]) -> Any:
+    if isinstance(value, dict):
+        return {k: _convert(v, convert) for k, v in value.items()}
+    return None if value is None else convert(value)

@@ -2,8 +2,32 @@
 
 from fastapi import APIRouter
 
-from recyclic.api.v1 import audit, auth, categories, health, sites, users
+from recyclic.api.v1 import (
+    audit,
+    auth,
+    cash,
+    categories,
+    closings,
+    health,
+    sales,
+    sites,
+    stats,
+    users,
+)
 
 api_router = APIRouter()
-for module in (health, auth, users, sites, categories, audit):
-    api_router.include_router(module.router)
+for router in (
+    health.router,
+    auth.router,
+    users.router,
+    sites.router,
+    categories.router,
+    cash.registers,
+    cash.sessions,
+    sales.router,
+    stats.router,
+    closings.router,
+    closings.journal,
+    audit.router,
+):
+    api_router.include_router(router)

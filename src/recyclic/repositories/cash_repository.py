@@ -1,0 +1,187 @@
+"""Queries on cash registers, sessions and movements, and a session's running totals."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import case, func, select
+
+from recyclic.models.cash import CashMovement, CashRegister, CashSession, SessionStatus
+from recyclic.models.sale import Sale, SalePayment
+from recyclic.repositories.base import BaseRepository, KeysetPage
+from recyclic.repositories.sale_repository import line_sums
+
+
+@dataclass(slots=True)
+class SessionFigures:
+    """Everything a session's totals and Z report are made of, in cents and grams."""
+
+    sales_count: int = 0
+    refunds_count: int = 0
+    sales_cents: int = 0
+    refunds_cents: int = 0
+    change_cents: int = 0
+    movements_cents: int = 0
+    payments: dict[str, int] = field(default_factory=dict)
+    categories: list[tuple[str, int, int, int]] = field(default_factory=list)
+    vat: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def cash_net_cents(self) -> int:
+        """Cash taken, net of change given and of cash refunds."""
+        return self.payments.get("cash", 0) - self.change_cents
+
+
+class CashRegisterRepository(BaseRepository[CashRegister]):
+    model = CashRegister
+
+    async def list_for_site(self, site_id: uuid.UUID | None) -> list[CashRegister]:
+        statement = select(CashRegister).order_by(CashRegister.name)
+        if site_id is not None:
+            statement = statement.where(CashRegister.site_id == site_id)
+        return await self.all(statement)
+
+    async def get_in_site(
+        self, register_id: uuid.UUID, site_id: uuid.UUID | None
+    ) -> CashRegister | None:
+        statement = select(CashRegister).where(CashRegister.id == register_id)
+        if site_id is not None:
+            statement = statement.where(CashRegister.site_id == site_id)
+        return await self.one_or_none(statement)
+
+    async def get_by_name(self, site_id: uuid.UUID, name: str) -> CashRegister | None:
+        return await self.one_or_none(
+            select(CashRegister).where(CashRegister.site_id == site_id, CashRegister.name == name)
+        )
+
+
+class CashSessionRepository(BaseRepository[CashSession]):
+    model = CashSession
+
+    async def get_in_site(
+        self, session_id: uuid.UUID, site_id: uuid.UUID | None
+    ) -> CashSession | None:
+        statement = select(CashSession).where(CashSession.id == session_id)
+        if site_id is not None:
+            statement = statement.where(CashSession.site_id == site_id)
+        return await self.one_or_none(statement)
+
+    async def site_of(self, session_id: uuid.UUID) -> uuid.UUID | None:
+        """The site of a session (a cheap read taken before the journal lock)."""
+        return await self.session.scalar(
+            select(CashSession.site_id).where(CashSession.id == session_id)
+        )
+
+    async def open_for_register(self, register_id: uuid.UUID) -> CashSession | None:
+        return await self.one_or_none(
+            select(CashSession).where(
+                CashSession.register_id == register_id, CashSession.status == SessionStatus.OPENED
+            )
+        )
+
+    async def open_for_cashier(self, cashier_id: uuid.UUID) -> CashSession | None:
+        return await self.one_or_none(
+            select(CashSession).where(
+                CashSession.cashier_id == cashier_id, CashSession.status == SessionStatus.OPENED
+            )
+        )
+
+    async def last_closed_for_register(self, register_id: uuid.UUID) -> CashSession | None:
+        return await self.one_or_none(
+            select(CashSession)
+            .where(
+                CashSession.register_id == register_id, CashSession.status == SessionStatus.CLOSED
+            )
+            .order_by(CashSession.closed_at.desc())
+            .limit(1)
+        )
+
+    async def open_during(
+        self, site_id: uuid.UUID, starts_at: datetime, ends_at: datetime
+    ) -> list[CashSession]:
+        """Sessions of the site still open that were opened before `ends_at`."""
+        return await self.all(
+            select(CashSession).where(
+                CashSession.site_id == site_id,
+                CashSession.status == SessionStatus.OPENED,
+                CashSession.opened_at < ends_at,
+            )
+        )
+
+    async def page(
+        self,
+        site_id: uuid.UUID | None,
+        *,
+        status: SessionStatus | None,
+        register_id: uuid.UUID | None,
+        cashier_id: uuid.UUID | None,
+        opened_from: datetime | None,
+        opened_to: datetime | None,
+        limit: int,
+        cursor: str | None,
+    ) -> KeysetPage[CashSession]:
+        statement = select(CashSession)
+        if site_id is not None:
+            statement = statement.where(CashSession.site_id == site_id)
+        if status is not None:
+            statement = statement.where(CashSession.status == status)
+        if register_id is not None:
+            statement = statement.where(CashSession.register_id == register_id)
+        if cashier_id is not None:
+            statement = statement.where(CashSession.cashier_id == cashier_id)
+        if opened_from is not None:
+            statement = statement.where(CashSession.opened_at >= opened_from)
+        if opened_to is not None:
+            statement = statement.where(CashSession.opened_at < opened_to)
+        return await self.paginate(
+            statement, keys=(CashSession.opened_at, CashSession.id), limit=limit, cursor=cursor
+        )
+
+    async def add_movement(self, movement: CashMovement) -> CashMovement:
+        self.session.add(movement)
+        await self.session.flush()
+        return movement
+
+    async def figures(self, session_id: uuid.UUID) -> SessionFigures:
+        """Counts and sums of a session, computed in SQL."""
+        figures = SessionFigures()
+        is_refund = Sale.refund_of.is_not(None)
+        row = (
+            await self.session.execute(
+                select(
+                    func.count(case((~is_refund, 1))),
+                    func.count(case((is_refund, 1))),
+                    func.coalesce(func.sum(case((~is_refund, Sale.total_cents), else_=0)), 0),
+                    func.coalesce(func.sum(case((is_refund, Sale.total_cents), else_=0)), 0),
+                    func.coalesce(func.sum(Sale.change_cents), 0),
+                ).where(Sale.session_id == session_id)
+            )
+        ).one()
+        (
+            figures.sales_count,
+            figures.refunds_count,
+            figures.sales_cents,
+            figures.refunds_cents,
+            figures.change_cents,
+        ) = (int(v) for v in row)
+        payments = await self.session.execute(
+            select(SalePayment.method, func.sum(SalePayment.amount_cents))
+            .where(SalePayment.session_id == session_id)
+            .group_by(SalePayment.method)
+            .order_by(SalePayment.method)
+        )
+        figures.payments = {method: int(total or 0) for method, total in payments}
+        figures.categories, figures.vat = await line_sums(
+            self.session, Sale.session_id == session_id, join_sales=True
+        )
+        figures.movements_cents = int(
+            await self.session.scalar(
+                select(func.coalesce(func.sum(CashMovement.amount_cents), 0)).where(
+                    CashMovement.session_id == session_id
+                )
+            )
+            or 0
+        )
+        return figures

@@ -1,0 +1,106 @@
+"""Queries on the journal: the per-site head lock, appends, and streaming for verification."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from recyclic.models.journal import GENESIS_HASH, Closing, JournalEntry, JournalHead
+
+
+class JournalRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def lock_head(self, site_id: uuid.UUID) -> tuple[int, str]:
+        """(seq, hash) of the site's chain head, row-locked until the end of the transaction.
+
+        On PostgreSQL the row lock serialises every append of the site; SQLite runs one
+        writer at a time anyway (BEGIN IMMEDIATE).
+        """
+        statement = (
+            select(JournalHead.seq, JournalHead.hash)
+            .where(JournalHead.site_id == site_id)
+            .with_for_update()
+        )
+        row = (await self.session.execute(statement)).one_or_none()
+        if row is None:
+            dialect = self.session.get_bind().dialect.name
+            maker = pg_insert if dialect == "postgresql" else sqlite_insert
+            await self.session.execute(
+                maker(JournalHead)
+                .values(site_id=site_id, seq=0, hash=GENESIS_HASH)
+                .on_conflict_do_nothing()
+            )
+            row = (await self.session.execute(statement)).one()
+        return int(row.seq), str(row.hash)
+
+    async def insert_entry(self, values: dict[str, Any]) -> None:
+        """Append one entry (Core insert: this is on the sale hot path)."""
+        await self.session.execute(insert(JournalEntry).values(**values))
+
+    async def move_head(self, site_id: uuid.UUID, seq: int, hash_: str) -> None:
+        """Point the site's head at its new last entry."""
+        await self.session.execute(
+            update(JournalHead).where(JournalHead.site_id == site_id).values(seq=seq, hash=hash_)
+        )
+
+    async def head(self, site_id: uuid.UUID) -> tuple[int, str]:
+        """(seq, hash) of the head without locking; (0, genesis) for an empty chain."""
+        row = (
+            await self.session.execute(
+                select(JournalHead.seq, JournalHead.hash).where(JournalHead.site_id == site_id)
+            )
+        ).one_or_none()
+        return (int(row.seq), str(row.hash)) if row else (0, GENESIS_HASH)
+
+    async def stream(
+        self, site_id: uuid.UUID, *, batch_size: int = 10_000
+    ) -> AsyncIterator[Sequence[Any]]:
+        """Entries in seq order, in keyset batches: constant memory for any chain length."""
+        after = 0
+        while True:
+            rows = (
+                await self.session.execute(
+                    select(
+                        JournalEntry.seq,
+                        JournalEntry.kind,
+                        JournalEntry.ref_id,
+                        JournalEntry.payload,
+                        JournalEntry.prev_hash,
+                        JournalEntry.hash,
+                        JournalEntry.created_at,
+                    )
+                    .where(JournalEntry.site_id == site_id, JournalEntry.seq > after)
+                    .order_by(JournalEntry.seq)
+                    .limit(batch_size)
+                )
+            ).all()
+            if not rows:
+                return
+            yield rows
+            after = rows[-1].seq
+
+    async def entry_hash(self, site_id: uuid.UUID, seq: int) -> str | None:
+        """The stored hash of one entry, or None."""
+        return await self.session.scalar(
+            select(JournalEntry.hash).where(
+                JournalEntry.site_id == site_id, JournalEntry.seq == seq
+            )
+        )
+
+    async def closing_heads(self, site_id: uuid.UUID) -> list[tuple[int, str, datetime]]:
+        """(seq, hash, created_at) recorded by each closing of the site."""
+        rows = await self.session.execute(
+            select(Closing.journal_seq, Closing.journal_hash, Closing.created_at)
+            .where(Closing.site_id == site_id)
+            .order_by(Closing.journal_seq)
+        )
+        return [(int(r[0]), str(r[1]), r[2]) for r in rows]

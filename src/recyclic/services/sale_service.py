@@ -1,0 +1,472 @@
+"""Sales: idempotent creation (offline replays), refunds, listings and daily totals.
+
+Creating a ticket takes the site's journal lock first: every journalled write of a site is
+then serialised, which makes the id check, the session check and the sequence number race-free
+(including for concurrent replays of the same offline ticket).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from recyclic.core.exceptions import Conflict, InvalidInput, NotFound
+from recyclic.models.base import utcnow
+from recyclic.models.cash import CashSession, SessionStatus
+from recyclic.models.sale import LineUnit, Sale, SaleLine, SalePayment, SaleStatus
+from recyclic.models.site import Site
+from recyclic.models.user import Role, User
+from recyclic.repositories.base import KeysetPage
+from recyclic.repositories.cash_repository import CashSessionRepository
+from recyclic.repositories.category_repository import CategoryRepository
+from recyclic.repositories.sale_repository import SaleFilters, SaleRepository
+from recyclic.repositories.site_repository import SiteRepository
+from recyclic.schemas.sale import DailyTotal, RefundCreate, SaleCreate
+from recyclic.schemas.site import SiteSettings
+from recyclic.services.access import require_role, site_filter, target_site
+from recyclic.services.audit_service import AuditService
+from recyclic.services.cash_service import (
+    DEFAULT_TIMEZONE,
+    SessionClosed,
+    SessionNotFound,
+    ensure_may_act,
+)
+from recyclic.services.journal_service import HeadLock, JournalService, utc_iso
+from recyclic.services.sale_pricing import (
+    BASE_PAYMENT_METHODS,
+    PricedTicket,
+    PricingError,
+    price_ticket,
+    proportional,
+    request_hash,
+)
+from recyclic.utils.periods import custom_period, local_date, make_period
+
+OFFLINE_MAX_AGE = timedelta(hours=72)
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+class SaleNotFound(NotFound):
+    code = "sale_not_found"
+    message = "Vente introuvable."
+
+
+class IdConflict(Conflict):
+    code = "id_conflict"
+    message = "Cet identifiant de vente est déjà utilisé pour un autre ticket."
+
+
+class PeriodClosed(Conflict):
+    code = "period_closed"
+    message = "Cette période est clôturée : elle n'accepte plus de vente."
+
+
+class UnknownCategory(InvalidInput):
+    code = "unknown_category"
+
+
+class RefundExceedsSale(Conflict):
+    code = "refund_exceeds_sale"
+    message = "Le remboursement dépasse ce qui reste à rembourser sur ce ticket."
+
+
+@dataclass(frozen=True, slots=True)
+class SaleView:
+    sale: Sale
+    lines: list[SaleLine]
+    payments: list[SalePayment]
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedSale:
+    view: SaleView
+    replayed: bool
+
+
+def allowed_methods(settings: SiteSettings) -> frozenset[str]:
+    """cash, card, check and free, plus the methods the site enabled."""
+    return BASE_PAYMENT_METHODS | frozenset(settings.payment_methods)
+
+
+class SaleService:
+    def __init__(self, session: AsyncSession, *, now: Callable[[], datetime] = utcnow) -> None:
+        self.db = session
+        self.now = now
+        self.sales = SaleRepository(session)
+        self.sessions = CashSessionRepository(session)
+        self.categories = CategoryRepository(session)
+        self.sites = SiteRepository(session)
+        self.journal = JournalService(session)
+        self.audit = AuditService(session)
+
+    # --- Creation -------------------------------------------------------------------------
+
+    async def create_sale(self, actor: User, data: SaleCreate) -> CreatedSale:
+        """A new ticket, or the existing one when the same id and content are replayed."""
+        lines = [item.to_input() for item in data.items]
+        payments = [payment.to_input() for payment in data.payments]
+        digest = request_hash(
+            session_id=data.session_id, created_at=data.created_at, lines=lines, payments=payments
+        )
+        site_id = await self._site_of_session(actor, data.session_id)
+        lock = await self.journal.lock(site_id)
+        if data.id is not None:
+            existing = await self.sales.find_by_id(data.id)
+            if existing is not None:
+                if existing.request_hash != digest or existing.site_id != site_id:
+                    raise IdConflict()
+                return CreatedSale(view=await self.view(existing), replayed=True)
+        session = await self.sessions.get_in_site(data.session_id, site_id)
+        if session is None:
+            raise SessionNotFound()
+        ensure_may_act(actor, session)
+        site = await self.sites.get(site_id)
+        assert site is not None
+        settings = SiteSettings.of(site.settings)
+        now = self.now()
+        sold_at = self._sale_time(data.created_at, session, now)
+        if await self.sales.is_period_closed(site_id, sold_at):
+            raise PeriodClosed()
+        vat_rates = await self._vat_rates({line.category for line in lines}, settings)
+        priced = price_ticket(lines, payments, allowed_methods=allowed_methods(settings))
+        sale = Sale(
+            id=data.id or uuid.uuid4(),
+            site_id=site_id,
+            session_id=session.id,
+            cashier_id=actor.id,
+            status=SaleStatus.COMPLETED,
+            total_cents=priced.total_cents,
+            change_cents=priced.change_cents,
+            request_hash=digest,
+            created_at=sold_at,
+            received_at=now,
+        )
+        view = await self._write(sale, priced, vat_rates, session)
+        await self._journal_sale(lock, view, kind="sale", now=now)
+        return CreatedSale(view=view, replayed=False)
+
+    async def _site_of_session(self, actor: User, session_id: uuid.UUID) -> uuid.UUID:
+        if actor.role != Role.SUPER_ADMIN:
+            assert actor.site_id is not None
+            return actor.site_id
+        site_id = await self.sessions.site_of(session_id)
+        if site_id is None:
+            raise SessionNotFound()
+        return site_id
+
+    def _sale_time(self, given: datetime | None, session: CashSession, now: datetime) -> datetime:
+        """The ticket's time: the till's clock for an offline ticket, within strict bounds."""
+        if given is None:
+            return now
+        if given > now + CLOCK_SKEW:
+            raise InvalidInput("L'heure du ticket est dans le futur.", code="invalid_sale_time")
+        if given < now - OFFLINE_MAX_AGE:
+            raise InvalidInput(
+                "Ticket hors ligne trop ancien (plus de 72 h).", code="invalid_sale_time"
+            )
+        if given < session.opened_at:
+            raise InvalidInput(
+                "L'heure du ticket précède l'ouverture de la session.", code="invalid_sale_time"
+            )
+        return min(given, now)
+
+    async def _vat_rates(self, codes: set[str], settings: SiteSettings) -> dict[str, int]:
+        known = {c.code: c for c in await self.categories.list(active_only=True)}
+        unknown = sorted(codes - known.keys())
+        if unknown:
+            raise UnknownCategory(f"Catégorie inconnue ou inactive : {', '.join(unknown)}.")
+        # Associations outside VAT (vat_mode "none") record a 0 % rate.
+        if settings.vat_mode != "standard":
+            return dict.fromkeys(codes, 0)
+        return {code: known[code].vat_rate_bp for code in codes}
+
+    async def _write(
+        self, sale: Sale, priced: PricedTicket, vat_rates: dict[str, int], session: CashSession
+    ) -> SaleView:
+        lines = [
+            SaleLine(
+                id=uuid.uuid4(),
+                sale_id=sale.id,
+                site_id=sale.site_id,
+                position=position,
+                category=line.source.category,
+                description=line.source.description,
+                unit=LineUnit(line.source.unit),
+                quantity=line.source.quantity,
+                unit_price_cents=line.source.unit_price_cents,
+                weight_g=line.source.weight_g,
+                discount_percent_bp=line.source.discount_percent_bp,
+                discount_cents=line.discount_cents,
+                line_total_cents=line.line_total_cents,
+                vat_rate_bp=vat_rates[line.source.category],
+                created_at=sale.created_at,
+            )
+            for position, line in enumerate(priced.lines, start=1)
+        ]
+        payments = [
+            SalePayment(
+                id=uuid.uuid4(),
+                sale_id=sale.id,
+                site_id=sale.site_id,
+                session_id=session.id,
+                method=payment.method,
+                amount_cents=payment.amount_cents,
+                created_at=sale.created_at,
+            )
+            for payment in priced.payments
+        ]
+        await self.sales.insert(sale, lines, payments)
+        return SaleView(sale=sale, lines=lines, payments=payments)
+
+    async def _journal_sale(
+        self, lock: HeadLock, view: SaleView, *, kind: str, now: datetime
+    ) -> None:
+        sale = view.sale
+        entry = await self.journal.append(
+            lock,
+            kind=kind,
+            ref_id=sale.id,
+            now=now,
+            data={
+                "session_id": str(sale.session_id),
+                "cashier_id": str(sale.cashier_id),
+                "sold_at": utc_iso(sale.created_at),
+                "total_cents": sale.total_cents,
+                "change_cents": sale.change_cents,
+                "refund_of": str(sale.refund_of) if sale.refund_of else None,
+                "reason": sale.refund_reason,
+                "lines": [
+                    {
+                        "category": line.category,
+                        "unit": line.unit.value,
+                        "quantity": line.quantity,
+                        "unit_price_cents": line.unit_price_cents,
+                        "weight_g": line.weight_g,
+                        "discount_cents": line.discount_cents,
+                        "line_total_cents": line.line_total_cents,
+                        "vat_rate_bp": line.vat_rate_bp,
+                    }
+                    for line in view.lines
+                ],
+                "payments": [
+                    {"method": p.method, "amount_cents": p.amount_cents} for p in view.payments
+                ],
+            },
+        )
+        sale.journal_seq = entry.seq
+
+    # --- Reading --------------------------------------------------------------------------
+
+    async def get_sale(self, actor: User, sale_id: uuid.UUID) -> SaleView:
+        """A sale of the actor's site (404 for another site's)."""
+        sale = await self.sales.get_in_site(sale_id, site_filter(actor, None))
+        if sale is None:
+            raise SaleNotFound()
+        return await self.view(sale)
+
+    async def view(self, sale: Sale) -> SaleView:
+        """A sale with its lines and payments."""
+        lines = await self.sales.lines_for([sale.id])
+        payments = await self.sales.payments_for([sale.id])
+        return SaleView(sale=sale, lines=lines.get(sale.id, []), payments=payments.get(sale.id, []))
+
+    async def list_sales(
+        self,
+        actor: User,
+        site_id: uuid.UUID | None,
+        *,
+        session_id: uuid.UUID | None,
+        from_date: date | None,
+        to_date: date | None,
+        category: str | None,
+        payment_method: str | None,
+        limit: int,
+        cursor: str | None,
+    ) -> tuple[list[SaleView], str | None]:
+        """A page of sales with their lines and payments (three queries, whatever the size).
+
+        `from`/`to` are local dates of the site (both inclusive)."""
+        scope = site_filter(actor, site_id)
+        starts_at = ends_at = None
+        if from_date or to_date:
+            site = await self.sites.get(scope) if scope else None
+            period = custom_period(
+                from_date or date(2000, 1, 1),
+                to_date or date(2999, 12, 31),
+                site.timezone if site else DEFAULT_TIMEZONE,
+                limit_length=False,
+            )
+            starts_at, ends_at = period.starts_at, period.ends_at
+        filters = SaleFilters(
+            session_id=session_id,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            category=category.strip().upper() if category else None,
+            payment_method=payment_method.strip().lower() if payment_method else None,
+        )
+        page: KeysetPage[Sale] = await self.sales.page(scope, filters, limit=limit, cursor=cursor)
+        ids = [s.id for s in page.items]
+        lines = await self.sales.lines_for(ids)
+        payments = await self.sales.payments_for(ids)
+        views = [SaleView(s, lines.get(s.id, []), payments.get(s.id, [])) for s in page.items]
+        return views, page.next_cursor
+
+    async def site_of(self, sale: Sale) -> Site:
+        """The site a sale belongs to."""
+        site = await self.sites.get(sale.site_id)
+        assert site is not None
+        return site
+
+    async def daily_total(
+        self, actor: User, site_id: uuid.UUID | None, day: date | None
+    ) -> DailyTotal:
+        """Takings of a local day of the site, per payment method (cash net of change)."""
+        site = await self.sites.get(target_site(actor, site_id))
+        if site is None:
+            raise NotFound("Site introuvable.", code="site_not_found")
+        day = day or local_date(self.now(), site.timezone)
+        period = make_period("daily", day, day, site.timezone)
+        figures = await self.sales.period_figures(site.id, period.starts_at, period.ends_at)
+        return DailyTotal(
+            date=day.isoformat(),
+            timezone=site.timezone,
+            sales_count=figures.sales_count,
+            refunds_count=figures.refunds_count,
+            total=figures.total_cents,
+            by_payment_method=figures.payments_net_of_change(),
+        )
+
+    # --- Refunds --------------------------------------------------------------------------
+
+    async def refund(self, actor: User, sale_id: uuid.UUID, data: RefundCreate) -> SaleView:
+        """A refund: a negative sale referring to the original, never more than was sold."""
+        require_role(actor, Role.ADMIN)
+        original = await self.sales.get_in_site(sale_id, site_filter(actor, None))
+        if original is None:
+            raise SaleNotFound()
+        if original.refund_of is not None:
+            raise InvalidInput("On ne rembourse pas un remboursement.", code="refund_of_refund")
+        lock = await self.journal.lock(original.site_id)
+        session = await self.sessions.get_in_site(data.session_id, original.site_id)
+        if session is None:
+            raise SessionNotFound()
+        if session.status != SessionStatus.OPENED:
+            raise SessionClosed()
+        site = await self.sites.get(original.site_id)
+        assert site is not None
+        settings = SiteSettings.of(site.settings)
+        method = data.method.strip().lower()
+        if method not in allowed_methods(settings) - {"free"}:
+            raise PricingError(
+                f"Moyen de remboursement non accepté : {data.method}.",
+                code="payment_method_not_allowed",
+            )
+        now = self.now()
+        if await self.sales.is_period_closed(original.site_id, now):
+            raise PeriodClosed()
+        refund_lines = await self._refund_lines(original, data, now)
+        total = sum(line.line_total_cents for line in refund_lines)
+        refund = Sale(
+            id=uuid.uuid4(),
+            site_id=original.site_id,
+            session_id=session.id,
+            cashier_id=actor.id,
+            status=SaleStatus.COMPLETED,
+            total_cents=total,
+            change_cents=0,
+            refund_of=original.id,
+            refund_reason=data.reason.strip(),
+            request_hash=request_hash(session_id=session.id, created_at=now, lines=[], payments=[]),
+            created_at=now,
+            received_at=now,
+        )
+        payment = SalePayment(
+            id=uuid.uuid4(),
+            sale_id=refund.id,
+            site_id=refund.site_id,
+            session_id=session.id,
+            method=method,
+            amount_cents=total,
+            created_at=now,
+        )
+        for line in refund_lines:
+            line.sale_id = refund.id
+        await self.sales.insert(refund, refund_lines, [payment])
+        view = SaleView(sale=refund, lines=refund_lines, payments=[payment])
+        original.status = await self._status_after_refund(original)
+        await self._journal_sale(lock, view, kind="refund", now=now)
+        await self.audit.record(
+            actor=actor,
+            action="sale.refund",
+            entity_type="sale",
+            entity_id=original.id,
+            site_id=original.site_id,
+            after={
+                "refund_id": str(refund.id),
+                "total_cents": total,
+                "reason": refund.refund_reason,
+                "method": method,
+            },
+        )
+        return view
+
+    async def _refund_lines(
+        self, original: Sale, data: RefundCreate, now: datetime
+    ) -> list[SaleLine]:
+        lines = (await self.sales.lines_for([original.id])).get(original.id, [])
+        by_id = {line.id: line for line in lines}
+        done = await self.sales.refunded_by_line(original.id)
+        wanted: dict[uuid.UUID, int] = {}
+        if data.items:
+            for item in data.items:
+                if item.line_id not in by_id:
+                    raise InvalidInput("Ligne inconnue sur ce ticket.", code="unknown_line")
+                wanted[item.line_id] = wanted.get(item.line_id, 0) + item.quantity
+        else:
+            wanted = {line.id: line.quantity - done.get(line.id, (0, 0, 0))[0] for line in lines}
+            wanted = {k: v for k, v in wanted.items() if v > 0}
+        if not wanted:
+            raise RefundExceedsSale("Ce ticket est déjà entièrement remboursé.")
+        result = []
+        for position, (line_id, units) in enumerate(wanted.items(), start=1):
+            line = by_id[line_id]
+            units_done, cents_done, grams_done = done.get(line_id, (0, 0, 0))
+            remaining = line.quantity - units_done
+            if units > remaining:
+                raise RefundExceedsSale()
+            if units == remaining:
+                # The last refund of a line takes exactly what is left: sums stay exact.
+                cents, grams = line.line_total_cents - cents_done, (line.weight_g or 0) - grams_done
+            else:
+                cents = proportional(line.line_total_cents, units, line.quantity)
+                grams = proportional(line.weight_g or 0, units, line.quantity)
+            result.append(
+                SaleLine(
+                    id=uuid.uuid4(),
+                    site_id=original.site_id,
+                    position=position,
+                    category=line.category,
+                    description=line.description,
+                    unit=line.unit,
+                    quantity=-units,
+                    unit_price_cents=line.unit_price_cents,
+                    weight_g=-grams if line.weight_g is not None else None,
+                    discount_percent_bp=line.discount_percent_bp,
+                    discount_cents=0,
+                    line_total_cents=-cents,
+                    vat_rate_bp=line.vat_rate_bp,
+                    refund_of_line=line.id,
+                    created_at=now,
+                )
+            )
+        return result
+
+    async def _status_after_refund(self, original: Sale) -> SaleStatus:
+        lines = (await self.sales.lines_for([original.id])).get(original.id, [])
+        done = await self.sales.refunded_by_line(original.id)
+        fully = all(done.get(line.id, (0, 0, 0))[0] >= line.quantity for line in lines)
+        return SaleStatus.REFUNDED if fully else SaleStatus.PARTIALLY_REFUNDED
