@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+)
 
 from recyclic.utils.formatting import cents_to_json, euros_to_cents, grams_to_json, kg_to_grams
 
@@ -83,3 +91,17 @@ class ErrorBody(BaseModel):
 
 
 LimitParam = Annotated[int, Field(ge=1, le=500)]
+
+
+def _ticket_width(value: int) -> int:
+    if value not in (32, 48):
+        raise ValueError("largeur de ticket : 32 ou 48 colonnes")
+    return value
+
+
+# Thermal printers print 32 (58 mm paper) or 48 (80 mm paper) columns.
+TicketWidth = Annotated[
+    int,
+    AfterValidator(_ticket_width),
+    WithJsonSchema({"type": "integer", "enum": [32, 48]}),
+]

@@ -27,7 +27,7 @@ from recyclic.schemas.cash import (
     SessionOpen,
     SessionOut,
 )
-from recyclic.schemas.common import ErrorBody, Page
+from recyclic.schemas.common import ErrorBody, Page, TicketWidth
 from recyclic.services.cash_service import CashService, SessionView
 from recyclic.services.z_report import render_text
 from recyclic.utils.formatting import units_to_api
@@ -185,7 +185,7 @@ async def session_report(
     user: ViewerUser,
     session: SessionDep,
     format: Literal["json", "text"] = "json",
-    width: Literal[32, 48] = 48,
+    width: TicketWidth = 48,
 ) -> Any:
     """The Z report (X while the session is open), as JSON or a 32/48-column ticket."""
     _, report = await CashService(session).report(user, session_id)

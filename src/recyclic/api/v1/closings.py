@@ -11,7 +11,7 @@ from fastapi.responses import PlainTextResponse
 from recyclic.api.deps import AdminUser, SessionDep, SiteIdQuery, ViewerUser
 from recyclic.models.journal import ClosingKind
 from recyclic.schemas.closing import ClosingCreate, ClosingOut, JournalVerifyOut
-from recyclic.schemas.common import ErrorBody, Page
+from recyclic.schemas.common import ErrorBody, Page, TicketWidth
 from recyclic.services.access import target_site
 from recyclic.services.closing_service import ClosingService
 from recyclic.services.journal_service import JournalService
@@ -66,7 +66,7 @@ async def get_closing(
     user: ViewerUser,
     session: SessionDep,
     format: Literal["json", "text"] = "json",
-    width: Literal[32, 48] = 48,
+    width: TicketWidth = 48,
 ) -> Any:
     """A closing, as JSON or as a 32/48-column ticket."""
     closing, site = await ClosingService(session).get_closing(user, closing_id)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from recyclic.api.deps import AdminUser, OperatorUser, SessionDep, SiteIdQuery, ViewerUser
-from recyclic.schemas.common import ErrorBody, Page
+from recyclic.schemas.common import ErrorBody, Page, TicketWidth
 from recyclic.schemas.sale import PaymentOut, RefundCreate, SaleCreate, SaleLineOut, SaleOut
 from recyclic.services.receipt_service import receipt_html, receipt_text
 from recyclic.services.sale_service import SaleService, SaleView
@@ -108,7 +108,7 @@ async def get_receipt(
     user: ViewerUser,
     session: SessionDep,
     format: Literal["text", "html"] = "text",
-    width: Literal[32, 48] = 32,
+    width: TicketWidth = 32,
 ) -> Any:
     """The receipt with the site's legal mentions: 32/48-column text or HTML."""
     service = SaleService(session)
