@@ -132,3 +132,43 @@ def test_admin_create_with_a_pin_can_log_in_without_telegram(env: dict[str, str]
     )
     assert ok.exit_code == 0, ok.output
     assert "code PIN" in ok.output
+
+
+def test_journal_verify_exits_1_and_names_the_first_broken_entry(
+    env: dict[str, str], cli_database: TestDatabase
+) -> None:
+    import asyncio
+
+    from sqlalchemy import text
+
+    from recyclic.core.config import Settings
+    from recyclic.core.database import Database
+
+    seeded = _invoke(["demo", "seed"], env)  # includes two weeks of journalled sales
+    assert seeded.exit_code == 0, seeded.output
+    ok = _invoke(["journal", "verify"], env)
+    assert ok.exit_code == 0, ok.output
+    assert "chaîne intègre" in ok.output
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, database_url=cli_database.url, data_dir=env["RECYCLIC_DATA_DIR"]
+    )
+
+    async def tamper() -> None:
+        database = Database.from_settings(settings)
+        forge = "UPDATE journal_entries SET payload = payload || ' ' WHERE seq = 2"
+        try:
+            async with database.unit_of_work() as session:
+                if database.dialect == "postgresql":
+                    await session.execute(text("ALTER TABLE journal_entries DISABLE TRIGGER USER"))
+                    await session.execute(text(forge))
+                    await session.execute(text("ALTER TABLE journal_entries ENABLE TRIGGER USER"))
+                else:
+                    await session.execute(text("DROP TRIGGER journal_entries_no_update"))
+                    await session.execute(text(forge))
+        finally:
+            await database.dispose()
+
+    asyncio.run(tamper())
+    broken = _invoke(["journal", "verify"], env)
+    assert broken.exit_code == 1
+    assert "entrée n° 2" in broken.output

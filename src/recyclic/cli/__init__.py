@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from recyclic.cli import admin, db, demo
+from recyclic.cli import admin, db, demo, journal
 from recyclic.cli.serve import serve
 
 app = typer.Typer(
@@ -18,3 +18,4 @@ app.command("serve")(serve)
 app.add_typer(db.app, name="db")
 app.add_typer(admin.app, name="admin")
 app.add_typer(demo.app, name="demo")
+app.add_typer(journal.app, name="journal")

@@ -25,6 +25,11 @@ def print_demo_summary(summary: DemoSummary) -> None:
     typer.echo(f"Site de démonstration « {summary.site.name} » {state}.")
     for user in summary.users:
         typer.echo(f"  - {user.full_name} : rôle {user.role.value}, Telegram {user.telegram_id}")
+    if summary.cash is not None:
+        typer.echo(
+            f"Historique de caisse : {summary.cash.sessions} sessions, {summary.cash.sales} "
+            f"ventes, {summary.cash.closings} clôtures journalières."
+        )
     typer.echo(
         f"Code PIN de chaque compte de démonstration : {DEMO_PIN} "
         "(POST /api/v1/auth/pin avec telegram_id et pin)."

@@ -11,6 +11,7 @@ from recyclic.models.site import Site
 from recyclic.models.user import Role, User, UserStatus
 from recyclic.repositories.site_repository import SiteRepository
 from recyclic.repositories.user_repository import UserRepository
+from recyclic.services.demo_cash import CashHistory, seed_cash_history
 from recyclic.services.site_service import SiteService
 
 DEMO_SITE_SLUG = "demo"
@@ -32,6 +33,7 @@ class DemoSummary:
     site: Site
     created: bool
     users: list[User] = field(default_factory=list)
+    cash: CashHistory | None = None
 
 
 class DemoService:
@@ -70,4 +72,30 @@ class DemoService:
                     )
                 )
             summary.users.append(user)
+        if created:
+            summary.cash = await self._cash_history(site, summary.users)
         return summary
+
+    async def _cash_history(self, site: Site, users: list[User]) -> CashHistory:
+        cashiers = [u for u in users if u.role == Role.OPERATOR]
+        admin = next(u for u in users if u.role == Role.ADMIN)
+        return await seed_cash_history(
+            self.session, site, cashiers, admin, days=14, tickets_per_day=25
+        )
+
+    async def seed_cash_history(
+        self, *, timezone: str, days: int, tickets_per_day: int
+    ) -> CashHistory:
+        """More trading history on the demo site (used by tests and benchmarks)."""
+        summary = await self.seed(timezone=timezone)
+        cashiers = [u for u in summary.users if u.role == Role.OPERATOR]
+        admin = next(u for u in summary.users if u.role == Role.ADMIN)
+        return await seed_cash_history(
+            self.session,
+            summary.site,
+            cashiers,
+            admin,
+            days=days,
+            tickets_per_day=tickets_per_day,
+            seed=days * 7919 + tickets_per_day,
+        )
