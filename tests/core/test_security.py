@@ -30,12 +30,13 @@ from recyclic.core.security import (
 )
 from tests.support.telegram import TEST_BOT_TOKEN, webapp_init_data, widget_payload
 
-NOW = datetime.now(UTC)
 SECRET = "s" * 48
 
 
 def _widget(payload: dict[str, object]) -> object:
-    return verify_login_widget(payload, bot_token=TEST_BOT_TOKEN, max_age_seconds=86400, now=NOW)
+    return verify_login_widget(
+        payload, bot_token=TEST_BOT_TOKEN, max_age_seconds=86400, now=datetime.now(UTC)
+    )
 
 
 def test_valid_widget_payload_gives_the_identity() -> None:
@@ -90,7 +91,7 @@ def test_non_scalar_values_are_refused() -> None:
 
 def _webapp(init_data: str) -> object:
     return verify_webapp_init_data(
-        init_data, bot_token=TEST_BOT_TOKEN, max_age_seconds=86400, now=NOW
+        init_data, bot_token=TEST_BOT_TOKEN, max_age_seconds=86400, now=datetime.now(UTC)
     )
 
 
