@@ -91,6 +91,33 @@ def is_stale(session: CashSession, now: datetime) -> bool:
     return session.status == SessionStatus.OPENED and now - session.opened_at > STALE_AFTER
 
 
+def session_open_data(session: CashSession, proposed_float: int | None) -> dict[str, Any]:
+    """What the journal records when a till opens."""
+    return {
+        "register_id": str(session.register_id),
+        "cashier_id": str(session.cashier_id),
+        "opening_cents": session.opening_cents,
+        "proposed_float_cents": proposed_float,
+        "opening_comment": session.opening_comment,
+    }
+
+
+def session_close_data(session: CashSession, figures: SessionFigures) -> dict[str, Any]:
+    """What the journal records when a till closes."""
+    return {
+        "expected_cents": session.expected_cents,
+        "actual_cents": session.actual_cents,
+        "variance_cents": session.variance_cents,
+        "kept_float_cents": session.kept_float_cents,
+        "bank_deposit_cents": session.bank_deposit_cents,
+        "sales_cents": figures.sales_cents,
+        "refunds_cents": figures.refunds_cents,
+        "payments": figures.payments,
+        "change_cents": figures.change_cents,
+        "movements_cents": figures.movements_cents,
+    }
+
+
 def ensure_may_act(actor: User, session: CashSession) -> None:
     """Only the session's cashier or an admin acts on a session; a closed one takes nothing."""
     if session.cashier_id != actor.id and not actor.role.at_least(Role.ADMIN):

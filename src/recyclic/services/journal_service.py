@@ -36,6 +36,39 @@ def chain_hash(prev_hash: str, payload: str) -> str:
     return hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
 
 
+def build_entry(
+    *,
+    site_id: uuid.UUID,
+    seq: int,
+    prev_hash: str,
+    kind: str,
+    ref_id: object,
+    data: dict[str, Any],
+    now: datetime,
+) -> dict[str, Any]:
+    """The row of one journal entry: its canonical payload and its chained hash."""
+    payload = canonical_json(
+        {
+            **data,
+            "seq": seq,
+            "kind": kind,
+            "site_id": str(site_id),
+            "ref_id": str(ref_id),
+            "created_at": utc_iso(now),
+        }
+    )
+    return {
+        "site_id": site_id,
+        "seq": seq,
+        "kind": kind,
+        "ref_id": str(ref_id),
+        "payload": payload,
+        "prev_hash": prev_hash,
+        "hash": chain_hash(prev_hash, payload),
+        "created_at": now,
+    }
+
+
 @dataclass(slots=True)
 class HeadLock:
     """The site's chain head, locked for this unit of work."""
@@ -80,33 +113,24 @@ class JournalService:
         now: datetime,
     ) -> AppendedEntry:
         """Chain one entry after the locked head, and move the head."""
-        seq = lock.seq + 1
-        payload = canonical_json(
-            {
-                **data,
-                "seq": seq,
-                "kind": kind,
-                "site_id": str(lock.site_id),
-                "ref_id": str(ref_id),
-                "created_at": utc_iso(now),
-            }
+        row = build_entry(
+            site_id=lock.site_id,
+            seq=lock.seq + 1,
+            prev_hash=lock.hash,
+            kind=kind,
+            ref_id=ref_id,
+            data=data,
+            now=now,
         )
-        digest = chain_hash(lock.hash, payload)
-        await self.journal.insert_entry(
-            {
-                "site_id": lock.site_id,
-                "seq": seq,
-                "kind": kind,
-                "ref_id": str(ref_id),
-                "payload": payload,
-                "prev_hash": lock.hash,
-                "hash": digest,
-                "created_at": now,
-            }
-        )
-        await self.journal.move_head(lock.site_id, seq, digest)
-        lock.seq, lock.hash = seq, digest
-        return AppendedEntry(seq=seq, hash=digest, payload=payload)
+        await self.journal.insert_entry(row)
+        await self.journal.move_head(lock.site_id, row["seq"], row["hash"])
+        lock.seq, lock.hash = row["seq"], row["hash"]
+        return AppendedEntry(seq=row["seq"], hash=row["hash"], payload=row["payload"])
+
+    async def move_head(self, lock: HeadLock, seq: int, hash_: str) -> None:
+        """Record entries chained outside `append` (bulk loading) as the new head."""
+        await self.journal.move_head(lock.site_id, seq, hash_)
+        lock.seq, lock.hash = seq, hash_
 
     async def verify(self, site_id: uuid.UUID) -> VerifyResult:
         """Recompute the chain from the stored text; report the first broken entry."""

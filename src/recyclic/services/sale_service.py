@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -85,6 +86,35 @@ class SaleView:
 class CreatedSale:
     view: SaleView
     replayed: bool
+
+
+def sale_journal_data(
+    sale: Sale, lines: list[SaleLine], payments: list[SalePayment]
+) -> dict[str, Any]:
+    """What the journal records of a ticket (money in cents, weights in grams)."""
+    return {
+        "session_id": str(sale.session_id),
+        "cashier_id": str(sale.cashier_id),
+        "sold_at": utc_iso(sale.created_at),
+        "total_cents": sale.total_cents,
+        "change_cents": sale.change_cents,
+        "refund_of": str(sale.refund_of) if sale.refund_of else None,
+        "reason": sale.refund_reason,
+        "lines": [
+            {
+                "category": line.category,
+                "unit": line.unit.value,
+                "quantity": line.quantity,
+                "unit_price_cents": line.unit_price_cents,
+                "weight_g": line.weight_g,
+                "discount_cents": line.discount_cents,
+                "line_total_cents": line.line_total_cents,
+                "vat_rate_bp": line.vat_rate_bp,
+            }
+            for line in lines
+        ],
+        "payments": [{"method": p.method, "amount_cents": p.amount_cents} for p in payments],
+    }
 
 
 def allowed_methods(settings: SiteSettings) -> frozenset[str]:
@@ -225,39 +255,14 @@ class SaleService:
     async def _journal_sale(
         self, lock: HeadLock, view: SaleView, *, kind: str, now: datetime
     ) -> None:
-        sale = view.sale
         entry = await self.journal.append(
             lock,
             kind=kind,
-            ref_id=sale.id,
+            ref_id=view.sale.id,
             now=now,
-            data={
-                "session_id": str(sale.session_id),
-                "cashier_id": str(sale.cashier_id),
-                "sold_at": utc_iso(sale.created_at),
-                "total_cents": sale.total_cents,
-                "change_cents": sale.change_cents,
-                "refund_of": str(sale.refund_of) if sale.refund_of else None,
-                "reason": sale.refund_reason,
-                "lines": [
-                    {
-                        "category": line.category,
-                        "unit": line.unit.value,
-                        "quantity": line.quantity,
-                        "unit_price_cents": line.unit_price_cents,
-                        "weight_g": line.weight_g,
-                        "discount_cents": line.discount_cents,
-                        "line_total_cents": line.line_total_cents,
-                        "vat_rate_bp": line.vat_rate_bp,
-                    }
-                    for line in view.lines
-                ],
-                "payments": [
-                    {"method": p.method, "amount_cents": p.amount_cents} for p in view.payments
-                ],
-            },
+            data=sale_journal_data(view.sale, view.lines, view.payments),
         )
-        sale.journal_seq = entry.seq
+        view.sale.journal_seq = entry.seq
 
     # --- Reading --------------------------------------------------------------------------
 
