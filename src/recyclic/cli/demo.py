@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from recyclic.cli._runtime import load_settings, open_database, run
 from recyclic.cli.db import migrate
 from recyclic.core.config import Settings
+from recyclic.models.user import Role
+from recyclic.services.demo_bulk import BulkReport, BulkSalesLoader
 from recyclic.services.demo_service import DEMO_PIN, DemoService, DemoSummary
 
 app = typer.Typer(help="Données de démonstration.", no_args_is_help=True)
@@ -37,7 +40,29 @@ def print_demo_summary(summary: DemoSummary) -> None:
 
 
 @app.command("seed")
-def seed() -> None:
-    """Crée un site de démonstration et un utilisateur par rôle."""
+def seed(
+    sales: int = typer.Option(0, "--sales", min=0, help="Ventes historiques en plus (en masse)."),
+    days: int = typer.Option(365, "--days", min=1, max=3650, help="Jours couverts par --sales."),
+) -> None:
+    """Crée un site de démonstration, un utilisateur par rôle, un historique de caisse ;
+    --sales N ajoute N ventes sur l'année écoulée (chargement en masse)."""
     settings = load_settings()
     print_demo_summary(run(settings, lambda: seed_demo(settings)))
+    if sales:
+        report = run(settings, lambda: _bulk_sales(settings, sales, days))
+        typer.echo(
+            f"{report.sales} ventes ({report.lines} lignes) sur {report.sessions} sessions, "
+            f"{report.journal_entries} entrées de journal chaînées."
+        )
+
+
+async def _bulk_sales(settings: Settings, count: int, days: int) -> BulkReport:
+    async with open_database(settings) as database, database.unit_of_work() as session:
+        summary = await DemoService(session).seed(timezone=settings.timezone)
+        cashier = next(u for u in summary.users if u.role == Role.OPERATOR)
+        loader = BulkSalesLoader(session, summary.site, cashier)
+        with Progress(
+            TextColumn("Ventes"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()
+        ) as bar:
+            task = bar.add_task("ventes", total=count)
+            return await loader.load(count, days, lambda n: bar.advance(task, n))

@@ -9,12 +9,12 @@ Verification hashes the stored text — it never re-serialises.
 from __future__ import annotations
 
 import hashlib
-import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from recyclic.models.journal import GENESIS_HASH
@@ -22,13 +22,19 @@ from recyclic.repositories.journal_repository import JournalRepository
 
 
 def utc_iso(moment: datetime) -> str:
-    """ISO 8601 in UTC with a 'Z': 2026-11-26T09:30:00.123456Z."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """ISO 8601 in UTC with a 'Z', always with microseconds: 2026-11-26T09:30:00.123456Z."""
+    # isoformat() of a UTC datetime ends in "+00:00"; it is much faster than strftime.
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")[:-6] + "Z"
 
 
 def canonical_json(data: dict[str, Any]) -> str:
-    """The one serialisation that is hashed: sorted keys, no spaces, UTF-8 text."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """The one serialisation that is hashed: sorted keys, no spaces, UTF-8 text.
+
+    orjson with sorted keys writes exactly what `json.dumps(sort_keys=True,
+    separators=(",", ":"), ensure_ascii=False)` writes for our data (strings, integers,
+    booleans, null), an order of magnitude faster; verification never re-serialises anyway.
+    """
+    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode()
 
 
 def chain_hash(prev_hash: str, payload: str) -> str:
@@ -145,7 +151,7 @@ class JournalService:
                     stored_prev,
                     stored_hash,
                     prev_hash,
-                    (seq, kind, site, ref_id, utc_iso(created_at)),
+                    (seq, kind, site, ref_id, created_at),
                 )
                 if problem:
                     return VerifyResult(False, count, prev_hash, seq, problem)
@@ -174,10 +180,12 @@ def _check_entry(
     if chain_hash(prev_hash, payload) != stored_hash:
         return "hash does not match the stored payload"
     try:
-        data = json.loads(payload)
-    except ValueError:
+        data = orjson.loads(payload)
+    except orjson.JSONDecodeError:
         return "payload is not JSON"
     seq, kind, site, ref_id, created_at = columns
+    if not isinstance(data, dict):
+        return "payload is not a JSON object"
     if (data.get("seq"), data.get("kind"), data.get("site_id"), data.get("ref_id")) != (
         seq,
         kind,

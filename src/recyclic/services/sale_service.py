@@ -8,10 +8,10 @@ then serialised, which makes the id check, the session check and the sequence nu
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -88,8 +88,51 @@ class CreatedSale:
     replayed: bool
 
 
+class TicketLike(Protocol):
+    @property
+    def session_id(self) -> uuid.UUID: ...
+    @property
+    def cashier_id(self) -> uuid.UUID: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def total_cents(self) -> int: ...
+    @property
+    def change_cents(self) -> int: ...
+    @property
+    def refund_of(self) -> uuid.UUID | None: ...
+    @property
+    def refund_reason(self) -> str | None: ...
+
+
+class LineLike(Protocol):
+    @property
+    def category(self) -> str: ...
+    @property
+    def unit(self) -> LineUnit: ...
+    @property
+    def quantity(self) -> int: ...
+    @property
+    def unit_price_cents(self) -> int: ...
+    @property
+    def weight_g(self) -> int | None: ...
+    @property
+    def discount_cents(self) -> int: ...
+    @property
+    def line_total_cents(self) -> int: ...
+    @property
+    def vat_rate_bp(self) -> int: ...
+
+
+class PaymentLike(Protocol):
+    @property
+    def method(self) -> str: ...
+    @property
+    def amount_cents(self) -> int: ...
+
+
 def sale_journal_data(
-    sale: Sale, lines: list[SaleLine], payments: list[SalePayment]
+    sale: TicketLike, lines: Sequence[LineLike], payments: Sequence[PaymentLike]
 ) -> dict[str, Any]:
     """What the journal records of a ticket (money in cents, weights in grams)."""
     return {
