@@ -76,6 +76,11 @@ _DEMUXERS: dict[str, tuple[AudioFormat, frozenset[str]]] = {
 _ACCEPTED_LIST = "OGG/Opus, MP3, M4A, WAV ou WebM"
 
 
+def _format_megabytes(size: int) -> str:
+    megabytes = size / (1024 * 1024)
+    return f"{megabytes:.0f} Mo" if megabytes >= 1 else f"{size} octets"
+
+
 class AudioRejected(InvalidInput):
     """Base of the refusals of a recording (422, French message)."""
 
@@ -92,10 +97,28 @@ class AudioTooLarge(AudioRejected):
     code = "audio_too_large"
     message = "Le fichier audio est trop volumineux (20 Mo au maximum)."
 
+    @classmethod
+    def for_limit(cls, max_bytes: int) -> AudioTooLarge:
+        """The refusal naming the configured limit."""
+        return cls(
+            f"Le fichier audio est trop volumineux ({_format_megabytes(max_bytes)} au maximum).",
+            extra={"max_bytes": max_bytes},
+        )
+
 
 class AudioTooLong(AudioRejected):
     code = "audio_too_long"
     message = "L'enregistrement est trop long (3 minutes au maximum)."
+
+    @classmethod
+    def for_limit(cls, max_seconds: float) -> AudioTooLong:
+        """The refusal naming the configured limit."""
+        minutes, seconds = divmod(round(max_seconds), 60)
+        limit = f"{minutes} min {seconds:02d} s" if seconds else f"{minutes} minutes"
+        return cls(
+            f"L'enregistrement est trop long ({limit} au maximum).",
+            extra={"max_seconds": max_seconds},
+        )
 
 
 class AudioUnreadable(AudioRejected):
@@ -145,27 +168,6 @@ async def _chunks(source: _AsyncReader | AsyncIterable[bytes]) -> AsyncIterator[
             yield chunk
 
 
-def _too_large(max_bytes: int) -> AudioTooLarge:
-    return AudioTooLarge(
-        f"Le fichier audio est trop volumineux ({_format_megabytes(max_bytes)} au maximum).",
-        extra={"max_bytes": max_bytes},
-    )
-
-
-def _too_long(max_seconds: float) -> AudioTooLong:
-    minutes, seconds = divmod(round(max_seconds), 60)
-    limit = f"{minutes} min {seconds:02d} s" if seconds else f"{minutes} minutes"
-    return AudioTooLong(
-        f"L'enregistrement est trop long ({limit} au maximum).",
-        extra={"max_seconds": max_seconds},
-    )
-
-
-def _format_megabytes(size: int) -> str:
-    megabytes = size / (1024 * 1024)
-    return f"{megabytes:.0f} Mo" if megabytes >= 1 else f"{size} octets"
-
-
 async def read_limited(
     source: _AsyncReader | AsyncIterable[bytes], *, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> bytes:
@@ -179,7 +181,7 @@ async def read_limited(
     async for chunk in _chunks(source):
         buffer += chunk
         if len(buffer) > max_bytes:
-            raise _too_large(max_bytes)
+            raise AudioTooLarge.for_limit(max_bytes)
     if not buffer:
         raise AudioEmpty()
     return bytes(buffer)
@@ -200,7 +202,7 @@ def _check_size(data: bytes, max_bytes: int) -> None:
     if not data:
         raise AudioEmpty()
     if len(data) > max_bytes:
-        raise _too_large(max_bytes)
+        raise AudioTooLarge.for_limit(max_bytes)
 
 
 def probe_audio(
@@ -219,7 +221,7 @@ def probe_audio(
             announced = container.duration / av.time_base if container.duration else None
             # A long file is refused before any decoding work when its container says so.
             if announced is not None and announced > max_seconds + 0.5:
-                raise _too_long(max_seconds)
+                raise AudioTooLong.for_limit(max_seconds)
             codec = stream.codec_context.name
             decoded, sample_rate, channels = _decode_duration(container, stream, max_seconds)
     except AudioRejected:
@@ -229,7 +231,7 @@ def probe_audio(
     if decoded <= 0:
         raise AudioUnreadable("Le fichier audio ne contient aucun son décodable.")
     if decoded > max_seconds:
-        raise _too_long(max_seconds)
+        raise AudioTooLong.for_limit(max_seconds)
     if announced is not None and announced - decoded > max(
         _SHORTFALL_SECONDS, announced * _SHORTFALL_RATIO
     ):
@@ -316,7 +318,7 @@ def _transcode_for_speech(data: bytes, max_seconds: float) -> bytes:
                     written += resampled.samples
                     target.mux(encoder.encode(resampled))
                 if written > limit:
-                    raise _too_long(max_seconds)
+                    raise AudioTooLong.for_limit(max_seconds)
             for resampled in resampler.resample(None):
                 target.mux(encoder.encode(resampled))
             target.mux(encoder.encode(None))
