@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from recyclic.api.v1 import audit, auth, categories, health, sites, users
+from recyclic.api.v1 import audit, auth, categories, deposits, health, sites, stats, users
 
 api_router = APIRouter()
-for module in (health, auth, users, sites, categories, audit):
+for module in (health, auth, users, sites, categories, audit, deposits, stats):
     api_router.include_router(module.router)
