@@ -4,7 +4,7 @@ caller's own site, or at another site. Add an entry with every new route."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +23,9 @@ class World:
     own_user: User
     other_user: User
     extra: dict[str, Any] = field(default_factory=dict)
+    # Who owns the rows builders create on the caller's site (None: `own_user`); the matrix
+    # sets it to the caller, or to someone else to check "own rows only" rules.
+    row_owner: User | None = None
 
     def site_of(self, other: bool) -> Site:
         return self.other if other else self.site
@@ -38,11 +41,23 @@ class Call:
     params: dict[str, str] | None = None
 
 
-CaseBuilder = Callable[[World, bool], Call]
+# Builders that need fresh rows (a deposit to delete…) are async and use `extra["factory"]`.
+CaseBuilder = Callable[[World, bool], Call | Awaitable[Call]]
 
 
 def _n() -> int:
     return next(_unique)
+
+
+def _on_deposit(suffix: str = "", json: Any = None) -> CaseBuilder:
+    """A call on a fresh draft deposit of the target site (owned as `World.row_owner` says)."""
+
+    async def build(w: World, o: bool) -> Call:
+        owner = w.other_user if o else (w.row_owner or w.own_user)
+        deposit = await w.extra["factory"].deposit(w.site_of(o), owner)
+        return Call(f"/api/v1/deposits/{deposit.id}{suffix}", json=json)
+
+    return build
 
 
 CASES: dict[str, CaseBuilder] = {
@@ -90,5 +105,24 @@ CASES: dict[str, CaseBuilder] = {
     ),
     "GET /api/v1/audit-logs": lambda w, o: Call(
         "/api/v1/audit-logs", params={"site_id": str(w.site_of(o).id)}
+    ),
+    "GET /api/v1/deposits": lambda w, o: Call(
+        "/api/v1/deposits", params={"site_id": str(w.site_of(o).id)}
+    ),
+    "POST /api/v1/deposits": lambda w, o: Call(
+        "/api/v1/deposits",
+        json={"description": "un grille-pain", "site_id": str(w.site_of(o).id)},
+    ),
+    "GET /api/v1/deposits/{deposit_id}": _on_deposit(),
+    "PATCH /api/v1/deposits/{deposit_id}": _on_deposit(json={"description": "Table basse"}),
+    "DELETE /api/v1/deposits/{deposit_id}": _on_deposit(),
+    "POST /api/v1/deposits/{deposit_id}/classify": _on_deposit(
+        "/classify", json={"description": "deux chaises en bois"}
+    ),
+    "POST /api/v1/deposits/{deposit_id}/validate": _on_deposit(
+        "/validate", json={"category": "MOB", "weight_kg": 7.5, "quantity": 1}
+    ),
+    "GET /api/v1/stats/summary": lambda w, o: Call(
+        "/api/v1/stats/summary", params={"site_id": str(w.site_of(o).id)}
     ),
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import AsyncIterator
 
 import httpx
@@ -13,7 +14,7 @@ from recyclic.core.config import Settings
 from recyclic.core.database import Database
 from recyclic.main import create_app
 from recyclic.models.user import Role
-from tests.api.access_cases import CASES, World
+from tests.api.access_cases import CASES, Call, World
 from tests.factories import Factory, auth_headers
 
 ROLES: list[Role | None] = [None, Role.VIEWER, Role.OPERATOR, Role.ADMIN, Role.SUPER_ADMIN]
@@ -41,12 +42,21 @@ def expected_outcome(rule: Rule, role: Role | None, other_site: bool) -> str:
     return "allowed"
 
 
+def expected_on_someone_elses_row(rule: Rule, role: Role | None) -> str:
+    """For "own rows only" rules: acting on another person's row of one's own site."""
+    want = expected_outcome(rule, role, other_site=False)
+    if want != "allowed" or rule.owner_or is None or role is None:
+        return want
+    return "allowed" if role.at_least(rule.owner_or) else "403"
+
+
 def observed_outcome(response: httpx.Response) -> str:
     body = response.json() if response.content else None
     code = body.get("code") if isinstance(body, dict) else None
     if response.status_code == 401 and code in ("unauthenticated", "invalid_token"):
         return "401"
-    if response.status_code == 403 and code == "forbidden":
+    # "forbidden": the role is too low; "not_owner": the row is someone else's.
+    if response.status_code == 403 and code in ("forbidden", "not_owner"):
         return "403"
     if response.status_code == 404:
         return "404"
@@ -86,6 +96,7 @@ async def test_access_matrix(matrix_client: httpx.AsyncClient, factory: Factory)
         other=other,
         own_user=await factory.user(site),
         other_user=await factory.user(other),
+        extra={"factory": factory},
     )
     app: FastAPI = matrix_client.app  # type: ignore[attr-defined]
     mismatches: list[str] = []
@@ -95,23 +106,36 @@ async def test_access_matrix(matrix_client: httpx.AsyncClient, factory: Factory)
         rule = PERMISSIONS[key]
         for role in ROLES:
             headers = auth_headers(actors[role]) if role is not None else {}
-            for other_site in (False, True):
+            # (other site?, acting on someone else's row of one's own site?)
+            situations = [(False, False), (True, False)]
+            if rule.owner_or is not None:
+                situations.append((False, True))
+            for other_site, others_row in situations:
+                world.row_owner = world.own_user if others_row or role is None else actors[role]
                 call = CASES[key](world, other_site)
+                if inspect.isawaitable(call):
+                    call = await call
+                assert isinstance(call, Call)
                 response = await matrix_client.request(
                     method, call.path, json=call.json, params=call.params, headers=headers
                 )
                 checked += 1
-                want = expected_outcome(rule, role, other_site)
+                if others_row:
+                    want = expected_on_someone_elses_row(rule, role)
+                else:
+                    want = expected_outcome(rule, role, other_site)
                 got = observed_outcome(response)
                 if response.status_code >= 500 or got != want:
                     where = "other site" if other_site else "own site"
+                    if others_row:
+                        where = "someone else's row of own site"
                     mismatches.append(
                         f"{key} as {role or 'anonymous'} on {where}: expected {want}, "
                         f"got {response.status_code} {response.text[:120]}"
                     )
     routes = len(api_routes(app))
     print(
-        f"\naccess matrix: {routes} routes × {len(ROLES)} roles × 2 sites = {checked} checks, "
-        f"{len(mismatches)} mismatches"
+        f"\naccess matrix: {routes} routes × {len(ROLES)} roles × 2 sites (+ someone else's "
+        f"rows for owner rules) = {checked} checks, {len(mismatches)} mismatches"
     )
     assert mismatches == [], "\n".join(mismatches)

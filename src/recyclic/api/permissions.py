@@ -56,6 +56,20 @@ PERMISSIONS: dict[str, Rule] = {
     "PATCH /api/v1/sites/{site_id}": Rule(Role.ADMIN, site_scoped=True),
     # Audit
     "GET /api/v1/audit-logs": Rule(Role.ADMIN, site_scoped=True),
+    # Deposits
+    "GET /api/v1/deposits": Rule(Role.VIEWER, site_scoped=True),
+    "POST /api/v1/deposits": Rule(Role.OPERATOR, site_scoped=True),
+    "GET /api/v1/deposits/{deposit_id}": Rule(Role.VIEWER, site_scoped=True),
+    "PATCH /api/v1/deposits/{deposit_id}": Rule(
+        Role.OPERATOR, site_scoped=True, owner_or=Role.ADMIN
+    ),
+    "DELETE /api/v1/deposits/{deposit_id}": Rule(
+        Role.OPERATOR, site_scoped=True, owner_or=Role.ADMIN
+    ),
+    "POST /api/v1/deposits/{deposit_id}/classify": Rule(Role.OPERATOR, site_scoped=True),
+    "POST /api/v1/deposits/{deposit_id}/validate": Rule(Role.OPERATOR, site_scoped=True),
+    # Statistics
+    "GET /api/v1/stats/summary": Rule(Role.VIEWER, site_scoped=True),
 }
 
 
