@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from recyclic.cli import admin, db, demo
+from recyclic.cli import admin, audio, db, demo
+from recyclic.cli.classify import classify
 from recyclic.cli.serve import serve
 
 app = typer.Typer(
@@ -18,3 +19,5 @@ app.command("serve")(serve)
 app.add_typer(db.app, name="db")
 app.add_typer(admin.app, name="admin")
 app.add_typer(demo.app, name="demo")
+app.command("classify")(classify)
+app.add_typer(audio.app, name="audio")

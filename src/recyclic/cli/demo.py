@@ -25,6 +25,8 @@ def print_demo_summary(summary: DemoSummary) -> None:
     typer.echo(f"Site de démonstration « {summary.site.name} » {state}.")
     for user in summary.users:
         typer.echo(f"  - {user.full_name} : rôle {user.role.value}, Telegram {user.telegram_id}")
+    if summary.deposits:
+        typer.echo(f"{summary.deposits} dépôts de démonstration ajoutés.")
     typer.echo(
         f"Code PIN de chaque compte de démonstration : {DEMO_PIN} "
         "(POST /api/v1/auth/pin avec telegram_id et pin)."

@@ -72,12 +72,19 @@ class DepositRepository(BaseRepository[Deposit]):
             statement = statement.with_for_update()
         return await self.one_or_none(statement)
 
+    async def count_in_site(self, site_id: uuid.UUID) -> int:
+        """How many deposits a site has (every status)."""
+        statement = select(func.count()).where(Deposit.site_id == site_id)
+        return int(await self.session.scalar(statement) or 0)
+
     async def page(
         self, filters: DepositFilters, *, limit: int, cursor: str | None
     ) -> KeysetPage[Deposit]:
         """Deposits newest first, filtered."""
         statement = select(Deposit)
         if filters.sites is not None:
+            if not filters.sites:
+                return KeysetPage(items=[], next_cursor=None)
             statement = statement.where(or_(*(_in_period(p) for p in filters.sites)))
         if filters.status is not None:
             statement = statement.where(Deposit.status == filters.status)

@@ -32,16 +32,19 @@ _PURGE_BATCH = 200
 def remove_if_rolled_back(session: AsyncSession, relative_path: str, *, data_dir: Path) -> None:
     """Delete `relative_path` if this unit of work ends in a rollback rather than a commit."""
     sync_session = session.sync_session
+    if not sync_session.in_transaction():
+        # A rollback only reaches the listeners of a transaction that began.
+        sync_session.begin()
     committed = False
 
     def after_commit(_session: Any) -> None:
         nonlocal committed
         committed = True
 
-    def after_rollback(_session: Any) -> None:
-        # A session keeps no transaction after a commit, so a later rollback (closing the
-        # session) must not touch a recording the database now references.
-        if committed:
+    def after_soft_rollback(_session: Any, previous_transaction: Any) -> None:
+        # Only the end of the whole unit of work counts (not an inner savepoint), and only
+        # before a commit: afterwards the database references the recording.
+        if committed or previous_transaction.parent is not None:
             return
         try:
             resolve_audio_path(relative_path, data_dir=data_dir).unlink(missing_ok=True)
@@ -49,7 +52,7 @@ def remove_if_rolled_back(session: AsyncSession, relative_path: str, *, data_dir
             logger.exception("could not remove the recording %s after a rollback", relative_path)
 
     event.listen(sync_session, "after_commit", after_commit)
-    event.listen(sync_session, "after_rollback", after_rollback)
+    event.listen(sync_session, "after_soft_rollback", after_soft_rollback)
 
 
 def remove_after_commit(session: AsyncSession, relative_path: str, *, data_dir: Path) -> None:

@@ -336,6 +336,10 @@ class DepositService:
         """Delete the site's recordings older than its retention (default 30 days)."""
         return await purge_expired_audio(self.session, site, now, data_dir=self.settings.data_dir)
 
+    async def all_sites(self) -> list[Site]:
+        """Every site of the installation (the purge visits each)."""
+        return await self.sites.list_all()
+
     # --- Rules ----------------------------------------------------------------------------
 
     async def _load(
