@@ -22,7 +22,7 @@ from recyclic.core.database import Database
 from recyclic.main import create_app
 from recyclic.models.user import Role, User
 from tests.factories import Factory, auth_headers
-from tests.fakes.gemini_server import FakeGeminiServer, answer, text
+from tests.fakes.gemini_server import FakeGeminiServer, answer, error, text
 from tests.support.audio_files import jpeg_bytes, m4a_bytes, ogg_opus_bytes, wav_bytes
 
 FRIDGE_ANSWER = {
@@ -143,6 +143,25 @@ async def test_gemini_failing_to_classify_falls_back_to_local_and_says_so(
     assert body["deposit"]["ai_provider"] == "local"
     assert (body["category"], body["quantity"]) == ("MOB", 2)
     assert body["transcription"] == "deux chaises en bois"
+
+
+async def test_gemini_unreachable_for_transcription_keeps_the_recording(
+    gemini_client: httpx.AsyncClient, gemini_server: FakeGeminiServer, settings: Settings
+) -> None:
+    gemini_server.script(error(503))
+    draft = (await gemini_client.post("/api/v1/deposits", json={})).json()
+    response = await gemini_client.post(
+        f"/api/v1/deposits/{draft['id']}/classify", **_upload(ogg_opus_bytes(1.0))
+    )
+    assert response.status_code == 503
+    error_body = response.json()
+    assert error_body["code"] == "transcription_unavailable"
+    assert "par écrit" in error_body["detail"]
+    assert error_body["audio_stored"] is True
+    assert "reason" not in error_body  # Gemini's own failure stays in the logs
+    kept = (await gemini_client.get(f"/api/v1/deposits/{draft['id']}")).json()
+    assert (kept["status"], kept["has_audio"]) == ("draft", True)
+    assert len(_stored_files(settings.data_dir)) == 1
 
 
 async def test_without_a_key_the_recording_is_kept_and_a_description_is_asked(

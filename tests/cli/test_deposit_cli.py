@@ -27,7 +27,7 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module")
 def cli_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestDatabase]:
-    yield from prepare_test_database(tmp_path_factory.mktemp("deposit-cli"), suffix="_dcli")
+    yield from prepare_test_database(tmp_path_factory.mktemp("deposit-cli"), suffix="_cli")
 
 
 @pytest.fixture
