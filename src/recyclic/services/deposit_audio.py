@@ -19,10 +19,11 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from recyclic.core.database import on_commit
+from recyclic.models.deposit import Deposit
 from recyclic.models.site import Site
 from recyclic.repositories.deposit_repository import DepositRepository
 from recyclic.schemas.site import SiteSettings
-from recyclic.utils.audio import delete_audio, resolve_audio_path
+from recyclic.utils.audio import AudioInfo, delete_audio, resolve_audio_path, store_audio
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,30 @@ def remove_after_commit(session: AsyncSession, relative_path: str, *, data_dir: 
             logger.exception("could not remove the replaced recording %s", relative_path)
 
     on_commit(session, remove)
+
+
+async def attach_recording(
+    session: AsyncSession,
+    deposit: Deposit,
+    data: bytes,
+    info: AudioInfo,
+    *,
+    data_dir: Path,
+    now: bool = False,
+) -> None:
+    """Store a validated recording and reference it from the deposit (replacing any earlier
+    one). `now`: the unit of work ends in a refusal that commits, which runs no after-commit
+    work (Database.unit_of_work), so a replaced file is deleted at once."""
+    path = await store_audio(data, info, data_dir=data_dir, site_id=deposit.site_id)
+    remove_if_rolled_back(session, path, data_dir=data_dir)
+    previous = deposit.audio_file_path
+    deposit.audio_file_path = path
+    deposit.audio_deleted_at = None
+    await DepositRepository(session).update(deposit, {})
+    if previous and now:
+        await delete_audio(previous, data_dir=data_dir)
+    elif previous:
+        remove_after_commit(session, previous, data_dir=data_dir)
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,8 +42,22 @@ class DepositLocked(Forbidden):
     message = "Ce dépôt est validé : seul un administrateur peut le corriger."
 
 
+_STATUS_WORDS = {
+    "draft": "brouillon",
+    "classified": "classé",
+    "validated": "validé",
+    "cancelled": "annulé",
+}
+
+
 class InvalidDepositTransition(Conflict):
     code = "invalid_deposit_transition"
+
+    @classmethod
+    def refusing(cls, deposit: Deposit, action: str) -> InvalidDepositTransition:
+        """ "Impossible de <action> un dépôt <statut>." """
+        state = _STATUS_WORDS.get(deposit.status, deposit.status)
+        return cls(f"Impossible de {action} un dépôt {state}.")
 
 
 class DepositNotDraft(Conflict):

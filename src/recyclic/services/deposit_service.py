@@ -42,9 +42,9 @@ from recyclic.services.ai_service import (
 from recyclic.services.audit_service import AuditService, snapshot
 from recyclic.services.deposit_audio import (
     PurgedRecording,
+    attach_recording,
     purge_expired_audio,
     remove_after_commit,
-    remove_if_rolled_back,
 )
 from recyclic.services.deposit_errors import (
     CategoryRequired,
@@ -60,16 +60,10 @@ from recyclic.services.deposit_errors import (
     UnknownCategory,
     WeightRequired,
 )
-from recyclic.utils.audio import AudioInfo, delete_audio, store_audio, validate_audio
+from recyclic.utils.audio import validate_audio
 from recyclic.utils.dates import day_range
 from recyclic.utils.formatting import GRAMS_PER_KG
 
-_STATUS_WORDS = {
-    DepositStatus.DRAFT: "brouillon",
-    DepositStatus.CLASSIFIED: "classé",
-    DepositStatus.VALIDATED: "validé",
-    DepositStatus.CANCELLED: "annulé",
-}
 # Fields an admin's correction of a validated deposit records before and after.
 _AUDITED = (
     "category",
@@ -84,11 +78,6 @@ _AUDITED = (
     "ai_first_choice_kept",
 )
 _OPEN = (DepositStatus.DRAFT, DepositStatus.CLASSIFIED)
-
-
-def _refuse_transition(deposit: Deposit, action: str) -> InvalidDepositTransition:
-    state = _STATUS_WORDS[deposit.status]
-    return InvalidDepositTransition(f"Impossible de {action} un dépôt {state}.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +189,7 @@ class DepositService:
         self._ensure_owner(actor, deposit)
         changes = data.model_dump(exclude_unset=True)
         if deposit.status == DepositStatus.CANCELLED:
-            raise _refuse_transition(deposit, "modifier")
+            raise InvalidDepositTransition.refusing(deposit, "modifier")
         if deposit.status == DepositStatus.VALIDATED:
             return await self._correct_validated(actor, deposit, changes)
         if "category" in changes:
@@ -230,7 +219,7 @@ class DepositService:
         require_role(actor, Role.OPERATOR)
         deposit = await self._load(actor, deposit_id, for_update=True)
         if deposit.status not in _OPEN:
-            raise _refuse_transition(deposit, "valider")
+            raise InvalidDepositTransition.refusing(deposit, "valider")
         code = data.category or deposit.category
         if code is None:
             raise CategoryRequired()
@@ -292,10 +281,12 @@ class DepositService:
         except (TranscriptionNotConfigured, TranscriptionUnavailable) as exc:
             # The words are lost to us for now, not the recording: it stays with the (still
             # unclassified) deposit and the volunteer is asked to type the description.
-            await self._attach_recording(deposit, data, info, replaced_now=True)
+            await attach_recording(
+                self.session, deposit, data, info, data_dir=self.settings.data_dir, now=True
+            )
             raise RecordingKeptUntranscribed.because(exc, deposit) from exc
         result = await self.classify(transcription)
-        await self._attach_recording(deposit, data, info)
+        await attach_recording(self.session, deposit, data, info, data_dir=self.settings.data_dir)
         deposit.transcription = transcription
         deposit.description = transcription
         self._apply(deposit, result)
@@ -305,30 +296,13 @@ class DepositService:
     async def _open(self, actor: User, deposit_id: uuid.UUID) -> Deposit:
         deposit = await self._load(actor, deposit_id, for_update=True)
         if deposit.status not in _OPEN:
-            raise _refuse_transition(deposit, "classer")
+            raise InvalidDepositTransition.refusing(deposit, "classer")
         return deposit
 
     def _ai(self) -> AIService:
         if self.ai is None:
             raise RuntimeError("DepositService needs the AI service to classify")
         return self.ai
-
-    async def _attach_recording(
-        self, deposit: Deposit, data: bytes, info: AudioInfo, *, replaced_now: bool = False
-    ) -> None:
-        data_dir = self.settings.data_dir
-        path = await store_audio(data, info, data_dir=data_dir, site_id=deposit.site_id)
-        remove_if_rolled_back(self.session, path, data_dir=data_dir)
-        previous = deposit.audio_file_path
-        deposit.audio_file_path = path
-        deposit.audio_deleted_at = None
-        await self.deposits.update(deposit, {})
-        if previous:
-            if replaced_now:
-                # Refusals that commit do not run after-commit work (Database.unit_of_work).
-                await delete_audio(previous, data_dir=data_dir)
-            else:
-                remove_after_commit(self.session, previous, data_dir=data_dir)
 
     # --- Retention ------------------------------------------------------------------------
 
@@ -387,7 +361,7 @@ class DepositService:
         if not actor.role.at_least(Role.ADMIN):
             raise DepositLocked()
         if changes.get("status") == DepositStatus.CANCELLED:
-            raise _refuse_transition(deposit, "annuler")
+            raise InvalidDepositTransition.refusing(deposit, "annuler")
         for field, error in (("weight_kg", WeightRequired), ("quantity", QuantityRequired)):
             if field in changes and changes[field] is None:
                 raise error()
