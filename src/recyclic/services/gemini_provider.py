@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import inspect
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
@@ -225,7 +226,7 @@ class GeminiProvider:
         ]
 
         async def attempt() -> Classification:
-            result = await runnable.ainvoke(messages)
+            result = await runnable.ainvoke(messages, config={"callbacks": _callbacks()})
             parsed = result.get("parsed") if isinstance(result, dict) else None
             if not isinstance(parsed, ClassificationAnswer):
                 error = result.get("parsing_error") if isinstance(result, dict) else None
@@ -250,7 +251,7 @@ class GeminiProvider:
         )
 
         async def attempt() -> str:
-            response = await self._chat().ainvoke([message])
+            response = await self._chat().ainvoke([message], config={"callbacks": _callbacks()})
             return _message_text(response.content)
 
         return await self._with_retries("transcription", attempt)
@@ -304,6 +305,37 @@ def _log_retry(operation: str, state: RetryCallState) -> None:
         describe_failure(exc) if exc else "?",
         delay,
     )
+
+
+@lru_cache(maxsize=1)
+def _callbacks() -> list[Any]:
+    """LangChain callbacks for every Gemini call (built on first use, like LangChain itself)."""
+    from langchain_core.callbacks import AsyncCallbackHandler
+
+    class CloseUnreadErrorBodies(AsyncCallbackHandler):
+        """Work around LangChain reading an error body with a sync `response.json()`.
+
+        On a 5xx, langchain-core records `error.response.json()` for its callbacks; with the
+        SDK's aiohttp transport that is a coroutine nobody awaits, which Python reports as a
+        RuntimeWarning when it is collected. Closing it here keeps the logs (and -W error) clean.
+        """
+
+        async def on_llm_error(
+            self,
+            error: BaseException,
+            *,
+            run_id: Any,
+            parent_run_id: Any = None,
+            tags: list[str] | None = None,
+            **kwargs: Any,
+        ) -> None:
+            for generations in getattr(kwargs.get("response"), "generations", None) or []:
+                for generation in generations:
+                    body = generation.message.response_metadata.get("body")
+                    if inspect.iscoroutine(body):
+                        body.close()
+
+    return [CloseUnreadErrorBodies()]
 
 
 def _message_text(content: str | list[Any]) -> str:
