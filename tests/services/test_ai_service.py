@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -11,6 +13,7 @@ from uuid import uuid4
 
 import pytest
 from pydantic import SecretStr
+from redis.asyncio import Redis
 
 import recyclic
 from recyclic.core.config import Settings
@@ -56,9 +59,11 @@ async def gemini_server() -> AsyncIterator[FakeGeminiServer]:
 
 
 @pytest.fixture
-def gemini_settings(settings: Settings, gemini_server: FakeGeminiServer) -> Settings:
+async def gemini_settings(
+    settings: Settings, gemini_server: FakeGeminiServer
+) -> AsyncIterator[Settings]:
     """Gemini configured against the fake, with short delays so failures stay quick."""
-    return settings.model_copy(
+    configured = settings.model_copy(
         update={
             "gemini_api_key": SecretStr("test-key"),
             "gemini_base_url": gemini_server.base_url,
@@ -71,6 +76,28 @@ def gemini_settings(settings: Settings, gemini_server: FakeGeminiServer) -> Sett
             "redis_key_prefix": f"recyclic-test-{uuid4().hex}:",
         }
     )
+    yield configured
+    if configured.redis_url:
+        await _drop_redis_keys(configured)
+
+
+async def _redis_keys(settings: Settings) -> dict[str, int]:
+    """The keys under the settings' prefix, with their remaining lifetime."""
+    client = Redis.from_url(settings.redis_url)
+    try:
+        keys = [key async for key in client.scan_iter(match=settings.redis_key_prefix + "*")]
+        return {key.decode(): await client.ttl(key) for key in keys}
+    finally:
+        await client.aclose()
+
+
+async def _drop_redis_keys(settings: Settings) -> None:
+    client = Redis.from_url(settings.redis_url)
+    try:
+        async for key in client.scan_iter(match=settings.redis_key_prefix + "*"):
+            await client.delete(key)
+    finally:
+        await client.aclose()
 
 
 @pytest.fixture
@@ -379,9 +406,13 @@ async def test_identical_descriptions_call_gemini_once(
     assert first == second
     assert second.provider == "gemini"
     assert len(gemini_server.requests) == 1
-    # Another process (API worker, job) shares the Redis cache; a fresh LRU starts empty.
-    other = make_service(gemini_settings)
     if gemini_settings.redis_url:
+        # One prefixed key with the configured lifetime, shared by every process.
+        (key, ttl), *others = (await _redis_keys(gemini_settings)).items()
+        assert others == []
+        assert key.startswith(gemini_settings.redis_key_prefix + "ai:classification:")
+        assert 0 < ttl <= gemini_settings.ai_cache_ttl_seconds
+        other = make_service(gemini_settings)
         assert await other.classify("un frigo, environ 45 kilos", CATEGORIES) == first
         assert len(gemini_server.requests) == 1
 
@@ -460,3 +491,32 @@ def test_classification_survives_the_cache_format() -> None:
     assert result.as_dict()["weight_kg"] == 12.5
     with pytest.raises(ValueError, match="unreadable"):
         Classification.from_cache('["EEE-5"]')
+
+
+# ------------------------------------------------------------------------- footprint (P7)
+
+_IMPORT_PROBE = """
+import asyncio, sys
+from pydantic import SecretStr
+import recyclic.main
+from recyclic.core.config import Settings
+from recyclic.services.ai_service import AIService, CategoryInfo
+
+settings = Settings(_env_file=None, data_dir=sys.argv[1])
+local = asyncio.run(AIService(settings).classify("un frigo", [CategoryInfo("EEE-1", "Froid")]))
+AIService(settings.model_copy(update={"gemini_api_key": SecretStr("key")}))
+heavy = ("langchain", "langchain_core", "langchain_google_genai", "google.genai", "av")
+print(local.provider, sorted({m.split(".")[0] for m in sys.modules if m.startswith(heavy)}))
+"""
+
+
+def test_importing_the_app_and_the_service_loads_no_heavy_library(tmp_path: Path) -> None:
+    probe = subprocess.run(
+        [sys.executable, "-c", _IMPORT_PROBE, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert probe.returncode == 0, probe.stderr
+    assert probe.stdout.split() == ["local", "[]"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from recyclic.cli import admin, db, demo
+from recyclic.cli.classify import classify
 from recyclic.cli.serve import serve
 
 app = typer.Typer(
@@ -15,6 +16,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command("serve")(serve)
+app.command("classify")(classify)
 app.add_typer(db.app, name="db")
 app.add_typer(admin.app, name="admin")
 app.add_typer(demo.app, name="demo")
