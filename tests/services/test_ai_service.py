@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-import csv
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from uuid import uuid4
 
 import pytest
 from pydantic import SecretStr
-from redis.asyncio import Redis
 
-import recyclic
 from recyclic.core.config import Settings
 from recyclic.core.exceptions import RecyclicError
 from recyclic.services.ai_service import (
     AIService,
-    CategoryInfo,
     Classification,
     DescriptionEmpty,
     NoActiveCategory,
@@ -28,91 +23,10 @@ from recyclic.services.ai_service import (
     TranscriptionNotConfigured,
     TranscriptionUnavailable,
 )
-from recyclic.services.classification_cache import MemoryCache, NoCache, RedisCache
 from recyclic.utils.audio import probe_audio
 from tests.fakes.gemini_server import FakeGeminiServer, answer, error, hang, text
-from tests.support.audio_files import m4a_bytes, ogg_opus_bytes
-
-CATEGORIES_CSV = Path(recyclic.__file__).parent / "data" / "categories.csv"
-CATEGORIES = [
-    CategoryInfo(row["code"], row["label"], row["family"], int(row["weee_category"] or 0) or None)
-    for row in csv.DictReader(CATEGORIES_CSV.open(encoding="utf-8"))
-]
-CODES = [category.code for category in CATEGORIES]
-
-FRIDGE = {
-    "category": "EEE-1",
-    "confidence": 92,
-    "alternatives": [{"category": "EEE-4", "confidence": 5}, {"category": "DIV", "confidence": 1}],
-    "quantity": 1,
-    "weight_kg": 45,
-}
-
-
-@pytest.fixture
-async def gemini_server() -> AsyncIterator[FakeGeminiServer]:
-    server = FakeGeminiServer()
-    await server.start()
-    yield server
-    await server.close()
-    assert server.problems == []  # every request was well formed and planned
-
-
-@pytest.fixture
-async def gemini_settings(
-    settings: Settings, gemini_server: FakeGeminiServer
-) -> AsyncIterator[Settings]:
-    """Gemini configured against the fake, with short delays so failures stay quick."""
-    configured = settings.model_copy(
-        update={
-            "gemini_api_key": SecretStr("test-key"),
-            "gemini_base_url": gemini_server.base_url,
-            "ai_timeout_seconds": 5.0,
-            "ai_total_timeout_seconds": 15.0,
-            "ai_max_retries": 2,
-            "ai_retry_initial_seconds": 0.01,
-            "ai_retry_max_seconds": 0.05,
-            # A fresh Redis namespace per test, so runs never see each other's entries.
-            "redis_key_prefix": f"recyclic-test-{uuid4().hex}:",
-        }
-    )
-    yield configured
-    if configured.redis_url:
-        await _drop_redis_keys(configured)
-
-
-async def _redis_keys(settings: Settings) -> dict[str, int]:
-    """The keys under the settings' prefix, with their remaining lifetime."""
-    client = Redis.from_url(settings.redis_url)
-    try:
-        keys = [key async for key in client.scan_iter(match=settings.redis_key_prefix + "*")]
-        return {key.decode(): await client.ttl(key) for key in keys}
-    finally:
-        await client.aclose()
-
-
-async def _drop_redis_keys(settings: Settings) -> None:
-    client = Redis.from_url(settings.redis_url)
-    try:
-        async for key in client.scan_iter(match=settings.redis_key_prefix + "*"):
-            await client.delete(key)
-    finally:
-        await client.aclose()
-
-
-@pytest.fixture
-async def make_service() -> AsyncIterator[Callable[[Settings], AIService]]:
-    """Build services and close them (HTTP sessions, Redis) on the test's event loop."""
-    services: list[AIService] = []
-
-    def make(settings: Settings) -> AIService:
-        services.append(AIService(settings))
-        return services[-1]
-
-    yield make
-    for service in services:
-        await service.aclose()
-
+from tests.support.audio_files import m4a_bytes, mp3_bytes, ogg_opus_bytes, wav_bytes
+from tests.support.gemini import CATEGORIES, CODES, FRIDGE
 
 # ---------------------------------------------------------------------------- no key: local
 
@@ -232,6 +146,28 @@ async def test_formats_gemini_does_not_list_are_sent_as_an_ogg_opus_copy(
     copy = probe_audio(sent.data)
     assert (copy.format.name, copy.codec) == ("ogg", "opus")
     assert copy.duration_seconds == pytest.approx(3.0, abs=0.1)
+
+
+@pytest.mark.parametrize(
+    ("make", "mime", "sent_mime"),
+    [(mp3_bytes, "audio/mpeg", "audio/mp3"), (wav_bytes, "audio/wav", "audio/wav")],
+    ids=["mp3", "wav"],
+)
+async def test_formats_gemini_lists_are_sent_as_they_are(
+    gemini_settings: Settings,
+    gemini_server: FakeGeminiServer,
+    make_service: Callable[[Settings], AIService],
+    make: Callable[[], bytes],
+    mime: str,
+    sent_mime: str,
+) -> None:
+    recording = make()
+    gemini_server.script(text("un grille-pain"))
+
+    assert await make_service(gemini_settings).transcribe(recording, mime) == "un grille-pain"
+
+    (sent,) = gemini_server.requests[0].inline
+    assert (sent.mime_type, sent.data) == (sent_mime, recording)
 
 
 # ------------------------------------------------------------------- Gemini: bad answers
@@ -384,113 +320,6 @@ async def test_a_recording_without_words_is_reported(
     with pytest.raises(TranscriptionEmpty) as caught:
         await make_service(gemini_settings).transcribe(ogg_opus_bytes(1.0), "audio/ogg")
     assert (caught.value.status, caught.value.code) == (422, "transcription_empty")
-
-
-# --------------------------------------------------------------------------------- cache
-
-
-async def test_identical_descriptions_call_gemini_once(
-    gemini_settings: Settings,
-    gemini_server: FakeGeminiServer,
-    make_service: Callable[[Settings], AIService],
-) -> None:
-    service = make_service(gemini_settings)
-    # Redis when the suite runs with RECYCLIC_TEST_REDIS_URL, the in-memory LRU otherwise.
-    expected_cache = RedisCache if gemini_settings.redis_url else MemoryCache
-    assert isinstance(service.cache, expected_cache)
-    gemini_server.script(answer(FRIDGE))
-
-    first = await service.classify("Un frigo,  environ 45 kilos", CATEGORIES)
-    second = await service.classify("un FRIGO, environ 45 kilos", CATEGORIES)
-
-    assert first == second
-    assert second.provider == "gemini"
-    assert len(gemini_server.requests) == 1
-    if gemini_settings.redis_url:
-        # One prefixed key with the configured lifetime, shared by every process.
-        (key, ttl), *others = (await _redis_keys(gemini_settings)).items()
-        assert others == []
-        assert key.startswith(gemini_settings.redis_key_prefix + "ai:classification:")
-        assert 0 < ttl <= gemini_settings.ai_cache_ttl_seconds
-        other = make_service(gemini_settings)
-        assert await other.classify("un frigo, environ 45 kilos", CATEGORIES) == first
-        assert len(gemini_server.requests) == 1
-
-
-async def test_other_active_categories_are_another_cache_entry(
-    gemini_settings: Settings,
-    gemini_server: FakeGeminiServer,
-    make_service: Callable[[Settings], AIService],
-) -> None:
-    service = make_service(gemini_settings)
-    fewer = [c for c in CATEGORIES if c.code != "EEE-7"]
-    gemini_server.script(answer(FRIDGE), answer(FRIDGE))
-
-    await service.classify("un frigo", CATEGORIES)
-    await service.classify("un frigo", fewer)
-
-    assert len(gemini_server.requests) == 2
-    enum = gemini_server.requests[1].response_schema["properties"]["category"]["enum"]  # type: ignore[index]
-    assert "EEE-7" not in enum
-
-
-async def test_fallback_answers_are_not_cached(
-    gemini_settings: Settings,
-    gemini_server: FakeGeminiServer,
-    make_service: Callable[[Settings], AIService],
-) -> None:
-    service = make_service(gemini_settings)
-    gemini_server.script(error(500), error(500), error(500), answer(FRIDGE))
-
-    assert (await service.classify("un frigo", CATEGORIES)).provider == "local"
-    assert (await service.classify("un frigo", CATEGORIES)).provider == "gemini"
-
-
-async def test_an_unreachable_redis_only_disables_the_cache(
-    gemini_settings: Settings,
-    gemini_server: FakeGeminiServer,
-    make_service: Callable[[Settings], AIService],
-) -> None:
-    settings = gemini_settings.model_copy(update={"redis_url": "redis://127.0.0.1:9/0"})
-    service = make_service(settings)
-    assert isinstance(service.cache, RedisCache)
-    gemini_server.script(answer(FRIDGE), answer(FRIDGE))
-
-    started = time.perf_counter()
-    first = await service.classify("un frigo", CATEGORIES)
-    second = await service.classify("un frigo", CATEGORIES)
-
-    assert first.provider == second.provider == "gemini"
-    assert len(gemini_server.requests) == 2  # no cache, but no failure either
-    assert time.perf_counter() - started < 2.0
-
-
-async def test_cache_can_be_disabled(
-    gemini_settings: Settings, make_service: Callable[[Settings], AIService]
-) -> None:
-    service = make_service(gemini_settings.model_copy(update={"ai_cache_ttl_seconds": 0}))
-    assert isinstance(service.cache, NoCache)
-
-
-async def test_memory_cache_is_a_bounded_lru_with_expiry() -> None:
-    cache = MemoryCache(max_entries=2, ttl_seconds=60)
-    await cache.set("a", "1")
-    await cache.set("b", "2")
-    assert await cache.get("a") == "1"  # "a" becomes the most recent
-    await cache.set("c", "3")
-    assert (await cache.get("b"), await cache.get("a"), len(cache)) == (None, "1", 2)
-
-    expired = MemoryCache(max_entries=2, ttl_seconds=0)
-    await expired.set("a", "1")
-    assert await expired.get("a") is None
-
-
-def test_classification_survives_the_cache_format() -> None:
-    result = Classification("EEE-5", 80, (("EEE-4", 15),), 2, 12_500, "gemini")
-    assert Classification.from_cache(result.to_cache()) == result
-    assert result.as_dict()["weight_kg"] == 12.5
-    with pytest.raises(ValueError, match="unreadable"):
-        Classification.from_cache('["EEE-5"]')
 
 
 # ------------------------------------------------------------------------- footprint (P7)

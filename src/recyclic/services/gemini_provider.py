@@ -185,30 +185,39 @@ class GeminiProvider:
         self.model = settings.gemini_model
         self._llm: ChatGoogleGenerativeAI | None = None
         self._structured: dict[tuple[str, ...], Any] = {}
+        self._building = asyncio.Lock()
 
-    def _chat(self) -> ChatGoogleGenerativeAI:
+    async def _chat(self) -> ChatGoogleGenerativeAI:
         if self._llm is None:
-            from langchain_google_genai import ChatGoogleGenerativeAI
-
-            self._llm = ChatGoogleGenerativeAI(
-                model=self.model,
-                api_key=self.settings.gemini_api_key,
-                base_url=self.settings.gemini_base_url or None,
-                vertexai=False,
-                temperature=0,
-                max_retries=1,  # one attempt per call: tenacity owns retries
-                timeout=self.settings.ai_timeout_seconds,
-            )
+            async with self._building:
+                if self._llm is None:
+                    # Importing LangChain and the SDK costs over a second of CPU: keep it off
+                    # the event loop, which is serving other requests meanwhile.
+                    self._llm = await asyncio.to_thread(self._build_chat)
         return self._llm
 
-    def _structured_runnable(self, codes: tuple[str, ...]) -> Any:
+    def _build_chat(self) -> ChatGoogleGenerativeAI:
+        from langchain_google_genai import ChatGoogleGenerativeAI
+
+        return ChatGoogleGenerativeAI(
+            model=self.model,
+            api_key=self.settings.gemini_api_key,
+            base_url=self.settings.gemini_base_url or None,
+            vertexai=False,
+            temperature=0,
+            max_retries=1,  # one attempt per call: tenacity owns retries
+            timeout=self.settings.ai_timeout_seconds,
+        )
+
+    async def _structured_runnable(self, codes: tuple[str, ...]) -> Any:
         runnable = self._structured.get(codes)
         if runnable is None:
             if len(self._structured) >= _STRUCTURED_RUNNABLES_KEPT:
                 self._structured.clear()
             # include_raw: a malformed answer comes back as `parsing_error` (no exception),
             # which we treat as a failure without retrying.
-            runnable = self._chat().with_structured_output(
+            chat = await self._chat()
+            runnable = chat.with_structured_output(
                 answer_model(codes), method="json_schema", include_raw=True
             )
             self._structured[codes] = runnable
@@ -216,10 +225,10 @@ class GeminiProvider:
 
     async def classify(self, text: str, categories: Sequence[CategoryInfo]) -> Classification:
         """Classify one description into one of `categories`."""
+        codes = tuple(category.code for category in categories)
+        runnable = await self._ready(self._structured_runnable(codes))
         from langchain_core.messages import HumanMessage, SystemMessage
 
-        codes = tuple(category.code for category in categories)
-        runnable = self._structured_runnable(codes)
         messages = [
             SystemMessage(classification_system_prompt(categories)),
             HumanMessage(classification_user_prompt(text)),
@@ -237,6 +246,7 @@ class GeminiProvider:
 
     async def transcribe(self, audio: bytes, mime: str) -> str:
         """Transcribe a recording sent inline (base64) with its MIME type."""
+        chat = await self._ready(self._chat())
         from langchain_core.messages import HumanMessage
 
         message = HumanMessage(
@@ -251,10 +261,18 @@ class GeminiProvider:
         )
 
         async def attempt() -> str:
-            response = await self._chat().ainvoke([message], config={"callbacks": _callbacks()})
+            response = await chat.ainvoke([message], config={"callbacks": _callbacks()})
             return _message_text(response.content)
 
         return await self._with_retries("transcription", attempt)
+
+    async def _ready(self, setup: Awaitable[T]) -> T:
+        """The client (built once, outside the per-attempt timeout), or a `GeminiError`."""
+        try:
+            return await setup
+        except Exception as exc:  # a broken installation or setting must not break deposits
+            logger.error("Gemini client setup failed: %s: %s", type(exc).__name__, exc)
+            raise GeminiError(f"client setup failed: {type(exc).__name__}") from exc
 
     async def _with_retries(self, operation: str, call: Callable[[], Awaitable[T]]) -> T:
         settings = self.settings
