@@ -34,6 +34,10 @@ FUZZY_FACTOR = 0.75
 ELECTRIC_ALONE_WEIGHT = 0.6  # "un truc électrique": open scope says EEE, size unknown
 _PREPOSITIONS = frozenset({"de", "d", "du", "a", "au", "aux", "en", "pour", "sur"})
 _SEGMENT_BREAKS = frozenset({BREAK, "et", "avec", "puis", "ainsi"})
+# "grand-mère", "petite-fille": family words, not size cues.
+_FAMILY_WORDS = frozenset(
+    "mere pere parent parents oncle tante fils fille filles enfant enfants".split()
+)
 
 # Siblings offered as alternatives when nothing else scored (the volunteer's likely fix).
 _NEIGHBOURS = {
@@ -87,7 +91,9 @@ def classify_text(text: str, allowed: Collection[str] | None = None) -> LocalCla
     words = [matcher.fold(token) for token in tokens]
     matches = matcher.find_matches(words, tokens)
     scan = scan_numbers(tokens)
-    items = [m for m in matches if m.entry.kind in (Kind.ITEM, Kind.CONTAINER)]
+    items = _resolve_holders(
+        [m for m in matches if m.entry.kind in (Kind.ITEM, Kind.CONTAINER)], tokens
+    )
     measures = measure_positions(tokens, scan, [m.start for m in items])
     # "armoire deux portes": the unit noun of a measure is not an item ("45 tours" still is).
     items = [m for m in items if m.start not in measures or tokens[m.start][0].isdigit()]
@@ -100,6 +106,22 @@ def classify_text(text: str, allowed: Collection[str] | None = None) -> LocalCla
     scores = _score(tokens, words, items, cues, matcher.lexicon)
     category, confidence, alternatives = _rank(scores, allowed)
     return LocalClassification(category, confidence, alternatives, quantity, weight, normalized)
+
+
+def _resolve_holders(items: list[Match], tokens: Sequence[str]) -> list[Match]:
+    """Turn "pile"/"jeu" into containers when "de" + another item follows them."""
+    resolved: list[Match] = []
+    for position, match in enumerate(items):
+        following = items[position + 1] if position + 1 < len(items) else None
+        if (
+            match.entry.holder
+            and following is not None
+            and following.start - match.end <= 2
+            and tokens[match.end : match.end + 1] in (["de"], ["d"])
+        ):
+            match = Match(match.start, match.end, match.entry.as_container(), match.fuzzy)
+        resolved.append(match)
+    return resolved
 
 
 def _noun_span(match: Match, tokens: Sequence[str], words: Sequence[Folded]) -> NounSpan:
@@ -201,7 +223,7 @@ def _modifiers(
         "small_hint": lexicon.small_hints,
     }
     for index in range(len(words)):
-        if index in covered:
+        if index in covered or _at(words, index + 1) in _FAMILY_WORDS:
             continue
         for name, cue_set in cue_sets.items():
             for size in (1, 2):
@@ -209,6 +231,11 @@ def _modifiers(
                 if len(phrase) == size and phrase in cue_set:
                     found[segment_of[index]][name] = True
     return {segment: _combine_modifiers(flags) for segment, flags in found.items()}
+
+
+def _at(words: Sequence[Folded], index: int) -> str:
+    """The folded word at `index`, or an empty string past the end."""
+    return words[index].word if index < len(words) else ""
 
 
 def _combine_modifiers(flags: dict[str, bool]) -> _Modifiers:

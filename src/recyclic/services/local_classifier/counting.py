@@ -77,8 +77,15 @@ def count_items(
         if not items or _starts_new_item(clause, reading, previous):
             items.append(reading.count)
             previous = reading
-        elif reading.kind is not _Kind.ITEM or clause.opener is _Opener.CORRECTION:
+        elif clause.opener is _Opener.CORRECTION:
             items[-1] = reading.count
+        elif reading.kind is not _Kind.ITEM:
+            # "casseroles et poêles, une dizaine" / "câbles et chargeurs, un sac": a trailing
+            # count covers the whole uncounted list; otherwise it refines the last item.
+            if all(count is None for count in items):
+                items = [reading.count]
+            else:
+                items[-1] = reading.count
     if not items or any(count is None for count in items):
         return None
     total = sum(count for count in items if count is not None)

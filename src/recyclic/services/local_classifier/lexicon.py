@@ -48,7 +48,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from functools import cache
 
@@ -111,6 +111,7 @@ class Entry:
     kind: Kind
     weights: tuple[tuple[str, float], ...]
     head_only: bool = False  # adjectival words ("portable") count only as the first noun
+    holder: bool = False  # "pile", "jeu": a container when followed by "de" + an item
     electric: str | None = None
     manual: str | None = None
     large: str | None = None
@@ -120,6 +121,10 @@ class Entry:
     def category(self) -> str:
         """The main category of the entry."""
         return self.weights[0][0]
+
+    def as_container(self) -> Entry:
+        """This entry used as a container ("une pile de magazines")."""
+        return replace(self, kind=Kind.CONTAINER, weights=((self.category, CONTAINER_WEIGHT),))
 
 
 _ENTRY = re.compile(r"^(?P<phrase>[^\[=]+?)\s*(?:=(?P<weight>[\d.]+))?\s*(?:\[(?P<notes>[^\]]*)\])?$")
@@ -157,6 +162,7 @@ def _parse_entries(block: str, category: str, kind: Kind, weight: float) -> Iter
             entry_kind,
             ((category, entry_weight + PHRASE_BONUS * (len(tokens) - 1)),),
             head_only="head" in notes,
+            holder="holder" in notes,
             electric=notes.get("electric"),
             manual=notes.get("manual"),
             large=notes.get("large"),
@@ -183,6 +189,9 @@ def _brand_entries() -> Iterator[Entry]:
             for code, _, share in (part.partition(":") for part in spec.split())
         )
         yield Entry(phrase_tokens(name), Kind.BRAND, weights)
+    for platform in lexicon_brands.GAME_PLATFORMS:
+        tokens = ("jeu", *phrase_tokens(platform))
+        yield Entry(tokens, Kind.ITEM, (("LIV", NOUN_WEIGHT + PHRASE_BONUS * len(tokens)),))
     for maker in lexicon_brands.LAPTOP_MAKERS:
         yield Entry(("portable", maker), Kind.ITEM, (("EEE-2", NOUN_WEIGHT + PHRASE_BONUS),))
         yield Entry(("ordinateur", maker), Kind.ITEM, (("EEE-6", NOUN_WEIGHT + PHRASE_BONUS),))

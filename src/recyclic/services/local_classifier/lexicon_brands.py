@@ -44,7 +44,7 @@ SINGLE = {
     "janod, hasbro, mattel, hot wheels, majorette, nerf, schleich, ravensburger, "
     "clementoni, sophie la girafe, polly pocket, my little pony, pokémon, pokemon, "
     "bakugan, meccano, brio, little tikes, chicco jouet, lansay, goliath, asmodee, "
-    "moulin roty, corolle, petshop, furby, action man, monopoly, 1 2 3 soleil, "
+    "moulin roty, corolle, petshop, action man, monopoly, 1 2 3 soleil, "
     "star wars, pat patrouille, marvel =0.6",
     "SPO": "quechua, btwin, b twin, rockrider, kalenji, domyos, tribord, "
     "rossignol, salomon =0.7, babolat, wilson, dunlop, head tennis, mizuno =0.6, "
@@ -107,6 +107,13 @@ SPREAD = {
     "yamaha": "SPO:0.5 EEE-5:0.6",
     "casio": "EEE-6:0.6 EEE-5:0.4",
 }
+
+# "jeu PS4" is a video game (LIV), not a console.
+GAME_PLATFORMS = (
+    "ps1, ps2, ps3, ps4, ps5, playstation, playstation 2, playstation 3, playstation 4, xbox, "
+    "xbox 360, xbox one, wii, wii u, switch, nintendo, nintendo switch, ds, 3ds, nintendo ds, "
+    "game boy, gameboy, pc, psp, gamecube, megadrive, super nintendo, game cube"
+).split(", ")
 
 # "portable HP" is a laptop, while "un portable" alone is a phone.
 LAPTOP_MAKERS = (

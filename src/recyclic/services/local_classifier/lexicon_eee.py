@@ -15,7 +15,10 @@ NOUNS = {
         mini bar, minibar, fontaine à eau, fontaine réfrigérée, distributeur d'eau fraîche,
         glacière électrique, tireuse à bière, machine à glaçon, vitrine réfrigérée,
         armoire réfrigérée, réfrigérateur table top, frigo table top, rafraîchisseur d'air,
-        climatiseur mobile, climatiseur réversible, chambre froide, refroidisseur
+        climatiseur mobile, climatiseur réversible, chambre froide, refroidisseur,
+        distributeur de boisson, chauffe eau thermodynamique, ballon thermodynamique,
+        réfrigérateur encastrable, frigo encastrable, frigo de camping, réfrigérateur de camping,
+        climatiseur portable, déshumidificateur électrique, refroidisseur d'air
     """,
     "EEE-2": """
         télévision, télé, téléviseur, tv, tele, télé cathodique, téléviseur cathodique,
@@ -23,13 +26,17 @@ NOUNS = {
         écran cathodique, écran tactile, moniteur, moniteur d'ordinateur, ordinateur portable,
         ordi portable, pc portable, portable pc, laptop, notebook, netbook, chromebook, macbook,
         tablette, tablette tactile, tablette numérique, ipad, galaxy tab, liseuse,
-        liseuse électronique, kindle, kobo, cadre photo numérique, cadre numérique, imac, minitel, smart tv, téléviseur led, télé led
+        liseuse électronique, kindle, kobo, cadre photo numérique, cadre numérique, imac, minitel, smart tv, téléviseur led, télé led,
+        ultrabook, tablette android, tablette enfant, écran de télé, poste de télé, poste tele,
+        poste de télévision, poste télévision, télé portable, mini télé, tablette samsung
     """,
     "EEE-3": """
         ampoule, ampoule led, ampoule basse consommation, ampoule halogène, ampoule à vis,
         ampoule à baïonnette, ampoule à incandescence, ampoule fluocompacte, néon, tube néon,
         tube fluorescent, tube fluo, tube led, lampe fluocompacte, fluocompacte,
-        lampe basse consommation, lampe à économie d'énergie, ampoule économique, starter néon
+        lampe basse consommation, lampe à économie d'énergie, ampoule économique, starter néon,
+        ampoule à filament, ampoule vintage, ampoule e27, ampoule gu10, tube t8, néon de cuisine,
+        ampoule de rechange, tube fluorescent de garage
     """,
     "EEE-4": """
         machine à laver, machine à laver le linge, lave linge, lavelinge, lave-linge séchant,
@@ -48,7 +55,11 @@ NOUNS = {
         broyeur de végétaux, broyeur végétaux, broyeur de branche, scarificateur,
         fendeuse de bûche, fendeuse, lampadaire [small=EEE-5], lampadaire halogène [small=EEE-5],
         halogène [small=EEE-5], lampe halogène sur pied, lampe sur pied [small=EEE-5], motoculteur électrique,
-        aspirateur central, machine à laver séchante, fauteuil de massage
+        aspirateur central, machine à laver séchante, fauteuil de massage,
+        perceuse à colonne, scie à ruban, raboteuse, dégauchisseuse, combiné menuiserie,
+        groupe électrogène, radiateur à accumulation, adoucisseur d'eau, tapis de marche,
+        orgue électrique, machine à sous, traceur, congélateur vitrine, lave vaisselle encastrable,
+        four à micro onde professionnel, cuisinière vitrocéramique, cuisinière induction
     """,
     "EEE-5": """
         aspirateur, aspirateur robot, robot aspirateur, aspirateur balai,
@@ -125,7 +136,28 @@ NOUNS = {
         wok électrique, cuit oeuf, four à pizza, appareil à pizza, machine à écrire électrique,
         tensiomètre, thermomètre électronique, cigarette électronique, aquarium chauffant,
         électroménager, petit électroménager, appareil électroménager, appareil électrique,
-        aspirateur de table, machine à pâte, lampe uv, sèche ongle, lampe de luminothérapie
+        aspirateur de table, lampe uv, sèche ongle, lampe de luminothérapie,
+        poste cd, poste radio cd, poste à cassette, karaoké, machine à karaoké, micro karaoké,
+        appareil à panini, presse panini, interphone vidéo, alarme, détecteur, nettoyeur de vitre,
+        aspirateur de vitre, aspirateur à cendre, boîte à rythme, enceinte portable, radio portable,
+        transistor, poste à transistor, lecteur de vinyle, pierrade, cuiseur à oeuf, machine à popcorn,
+        chocolatière, théière électrique, mousseur à lait, moulinette, robot coupe, déshydrateur,
+        scelleuse, plastifieuse, destructeur de document, broyeur de papier, lampe à lave,
+        boule à facette, jeu de lumière, stroboscope, machine à fumée, gonfleur électrique,
+        chargeur de batterie, booster de batterie, visseuse à choc, boulonneuse, cloueuse,
+        scie à chantourner, touret à meuler, lampe baladeuse, projecteur de chantier,
+        aspirateur de chantier [large=EEE-4], ponceuse à bande, lime électrique, burineur, malaxeur,
+        coupe haie [manual=BRI], élagueuse [manual=BRI], aérateur de gazon, pompe d'arrosage,
+        programmateur d'arrosage, fontaine de jardin électrique, détecteur de métaux, radio de chantier,
+        veilleuse musicale, fer à boucler, tondeuse nez, brosse nettoyante, électrostimulateur,
+        nébuliseur, aérosol électrique, balance impédancemètre, coussin massant, bain de pied,
+        voiture radiocommandée, jouet interactif, peluche interactive, ordinateur enfant,
+        ordinateur éducatif, piano jouet, batterie électronique, sèche main, autoradio,
+        micro onde encastrable, interrupteur, prise électrique, câble électrique, fil électrique,
+        disjoncteur, tableau électrique, matériel électrique, furby, tamagotchi, airpods,
+        casque gaming, écouteur bluetooth, lecteur multimédia, lampe de camping, lampe led de camping,
+        caméra de recul, dashcam, radar de recul, thermostat connecté, ampoule connectée,
+        aspirateur de voiture, cafetière à l'ancienne électrique, réveil lumineux, radio numérique
     """,
     "EEE-6": """
         téléphone, téléphone portable, téléphone mobile, téléphone fixe,
@@ -147,7 +179,12 @@ NOUNS = {
         lecteur de carte, dictaphone, agenda électronique, traducteur électronique,
         casque de réalité virtuelle, casque vr, serveur, nas, matériel informatique,
         informatique, périphérique, téléphone à clapet, fixe [head], standard téléphonique,
-        imprimante 3d, tablette graphique, lecteur dvd externe, pavé numérique, micro casque
+        imprimante 3d, tablette graphique, lecteur dvd externe, pavé numérique, micro casque,
+        pc gamer, mini pc, clé 4g, décodeur, décodeur tnt, carte réseau, carte son, boîtier pc,
+        batterie externe, power bank, caisse enregistreuse, terminal de paiement, tpe,
+        lecteur code barre, imprimante à étiquette, ordinateur de poche, pda, téléphone à touche,
+        smartphone android, visiophone, interphone, ordinateur gamer, écran et unité centrale,
+        portable android, téléphone portable android, galaxy
     """,
     "EEE-7": """
         panneau solaire, panneau photovoltaïque, panneau pv, module photovoltaïque,

@@ -27,10 +27,20 @@ NOUNS = {
         paravent, coiffeuse, table à langer, commode à langer, parc bébé, parc pour bébé,
         salon de jardin, mobilier de jardin, banc de jardin, parasol, plan de travail,
         placard, casier, range chaussure, meuble d'entrée, pupitre, lit coffre, chauffeuse,
-        fauteuil crapaud, repose pied, tabouret pliant, cosy, clic-clac, canapé cuir,
+        fauteuil crapaud, repose pied, tabouret pliant, clic-clac, canapé cuir,
         étagère ikea, kallax, billy, bibliothèque ikea, meuble à casier, banc coffre, mezzanine,
         literie, ameublement, banquette lit, lit en fer, lit en bois, porte revue,
-        table de bistrot, chaise de bistrot, chaise empilable, fauteuil en osier, armoire à glace
+        table de bistrot, chaise de bistrot, chaise empilable, fauteuil en osier, armoire à glace,
+        ottomane, bonnetière, confiturier, homme debout, maie, pétrin, crédence, meuble à cd,
+        range cd, colonne cd, casier à bouteille, range bouteille, balancelle, tonnelle,
+        table de pique nique, classeur à rideau, vestiaire, portant, portant à vêtement,
+        matelas pliant, matelas bébé, matelas à langer, lit cabane, lit voiture, latte de sommier,
+        plateau de table, pied de table, pied de parasol, coffre, meuble de rangement,
+        table rallonge, table à rallonge, chaise de salle à manger, fauteuil voltaire,
+        chaise en paille, table de bar, mange debout, bibliothèque murale, étagère en bois,
+        étagère de rangement, meuble bas tv, commode de bébé, armoire de chambre, lit 1 place,
+        lit 2 place, banquette clic clac, canapé 3 place, canapé 2 place, fauteuil à bascule,
+        chaise à bascule, sellette, tabouret haut, chaise bistrot, table gigogne, desserte roulante
     """,
     "TLC": """
         vêtement, habit, fringue, linge, linge de maison, textile, tissu, pull, pull over,
@@ -58,7 +68,15 @@ NOUNS = {
         combinaison de ski, blouson de moto, veste en cuir, doudou en tissu, déguisement adulte,
         linge de table, linge de toilette, housse de matelas, alèse, molleton, dessous de table,
         sweat à capuche, veste polaire, polaire, kimono, jupon, guêpière, porte jarretelle,
-        chausson de danse, ballerine, santiag, sneaker, chaussure à talon, bob, panama, maillot de foot
+        chausson de danse, ballerine, santiag, sneaker, chaussure à talon, bob, panama, maillot de foot,
+        sape, frusque, marinière, caban, duffle coat, kilt, cuissarde, chaussure de sécurité,
+        bleu de travail, vêtement de travail, gilet jaune, besace, sac en bandoulière, sac bandoulière,
+        mouchoir en tissu, courtepointe, boutis, essuie main, essuie tout en tissu, rideau de douche,
+        chemin de table, set de table, fil à coudre, bobine de fil, duvet, tour de lit, après ski,
+        sac banane, jupe culotte, gilet en laine, pull en laine, robe de grossesse, vêtement de grossesse,
+        doudoune sans manche, manteau de pluie, chaussure de danse, sous pull, col roulé, tenue,
+        tenue de soirée, robe de baptême, linge ancien, drap ancien, nappe brodée, linge brodé,
+        combinaison pantalon, bas de pyjama, pyjama enfant, veste de ski, pantalon de ski
     """,
     "VAI": """
         vaisselle, assiette, assiette plate, assiette creuse, assiette à dessert, verre,
@@ -86,7 +104,18 @@ NOUNS = {
         saladier en verre, carafe à eau, carafe à décanter, cuit vapeur, panier vapeur,
         cocotte minute seb, pyrex, plat pyrex, bonbonnière, pot à confiture, plat à cake,
         économe, éplucheur, pilon, mortier, entonnoir, cafetière à l'italienne, dessous de verre,
-        moulin à café manuel, poêle à crêpe, sorbetière manuelle, gourde, boîte à goûter
+        moulin à café manuel, poêle à crêpe, sorbetière manuelle, gourde, boîte à goûter,
+        argenterie, ciseaux de cuisine, lèchefrite, plat à tarte, tourtière, terrine, grille de four,
+        rond de serviette, porte couteau, coupe à fruit, corbeille à fruit, panier à pain,
+        planche à pain, presse ail, casse noix, pince à sucre, pince à spaghetti, pince de cuisine,
+        maryse, filtre à café, boîte à thé, moulin à légume, boîte en fer, boîte en métal,
+        boîte à gâteau, cafetière en verre, verre à moutarde, machine à pâte [electric=EEE-5],
+        service, cuillère en bois, couteau à pain, couteau à fromage, planche à fromage,
+        verre à bière, verre à cocktail, pot en grès, plat en terre, cocotte en terre,
+        batterie de casserole, lot de casserole, jeu de casserole, service à salade, service à verre,
+        saladier en plastique, boîte à sucre, sucrier en porcelaine, tasse en porcelaine,
+        gobelet en plastique, vaisselle en plastique, vaisselle enfant, assiette enfant,
+        biberon en verre, bouteille en verre, cafetière moka
     """,
     "DEC": """
         décoration, déco, objet de décoration, objet déco, objet décoratif, bibelot, vase,
@@ -108,10 +137,19 @@ NOUNS = {
         fleur en tissu, couronne, diffuseur de parfum, bâton d'encens, cadre en bois,
         miroir sur pied, horloge murale, pendule murale, pendule comtoise, comtoise,
         porte bougie, boîte à musique, objet d'art, art, poterie, faïence décorative,
-        éventail, décoration murale, sticker, sticker mural, lettre décorative, dentelle
+        éventail, décoration murale, sticker, sticker mural, lettre décorative, dentelle,
+        lampe berger, objet religieux, crucifix, icône, pot pourri, minéral, fossile, médaille,
+        plaque émaillée, enseigne, panneau décoratif, plaque décorative, automate,
+        poupée en porcelaine, poupée de collection, chaudron en cuivre, bassinoire, pêle mêle,
+        soliflore, sapin, décoration d'halloween, décoration de pâque, nain de jardin,
+        statue de jardin, fontaine d'intérieur, décoration de table, centre de table,
+        cadre photo en bois, grand cadre, cadre vide, photo encadrée, tableau encadré,
+        porte manteau mural décoratif, plaque de porte, boule décorative, bougeoir en métal,
+        lampion, lanterne chinoise, guirlande de papier, objet en laiton, plat en étain,
+        vase chinois, vase en porcelaine, figurine décorative, décoration murale en métal
     """,
     "DIV": """
-        divers, objet divers, valise, bagage, sac de voyage, sac à dos, cartable, trousse,
+        valise, bagage, sac de voyage, sac à dos, cartable, trousse,
         sacoche, mallette, parapluie, ombrelle, poussette, landau, siège auto, rehausseur,
         porte bébé, écharpe de portage, baignoire bébé, transat bébé, pot bébé,
         barrière de sécurité, lunette, lunette de soleil, montre [electric=EEE-6], bijou,
@@ -120,7 +158,7 @@ NOUNS = {
         panier pour chien, laisse, collier pour chien, gamelle pour chien, arbre à chat,
         litière, aquarium, terrarium, fauteuil roulant [electric=EEE-4], déambulateur,
         béquille, canne, chaise percée, pneu, jante, enjoliveur, batterie de voiture,
-        coffre de toit, barre de toit, porte vélo, chaîne neige, pile, cartouche d'encre,
+        coffre de toit, barre de toit, porte vélo, chaîne neige, pile [holder], cartouche d'encre,
         cartouche, toner, fourniture scolaire, fourniture de bureau, classeur, cahier,
         stylo, agenda, papeterie, agrafeuse [electric=EEE-5], perforatrice, cintre,
         étendoir, séchoir à linge, planche à repasser, table à repasser, corbeille à papier,
@@ -133,8 +171,20 @@ NOUNS = {
         nid d'ange, gigoteuse, sac de couchage bébé, tapis de change, chancelière, bâche de voiture,
         tapis de voiture, housse de siège, porte document, cantine, caisse de transport,
         trousse de toilette, vanity, sac de sport, sac poubelle, tapis de souris, tableau blanc, étui, étui à lunette,
-        rasoir jetable, peigne, miroir de poche, sèche linge manuel, objet, truc, bidule,
-        coussin de voyage, ventouse, bidon d'huile, batterie, chargeur de pile, accessoire
+        rasoir jetable, peigne, miroir de poche, sèche linge manuel,
+        coussin de voyage, ventouse, bidon d'huile, batterie, chargeur de pile, accessoire,
+        balayette, pelle et balayette, pince à linge, housse de vêtement, boîte de rangement,
+        bac de rangement, caisse de rangement, panier de rangement, porte parapluie, crayon,
+        crayon de couleur, feutre, règle, compas, massicot, ramette, ramette de papier, papier,
+        sac d'école, bazar, bric à brac, nacelle, poussette canne, réducteur de toilette, biberon,
+        tétine, rollator, attelle, griffoir, coussin pour chien, jouet pour chien, jouet pour chat,
+        harnais, cage de transport, sac de transport, clapier, poulailler, mangeoire, nichoir,
+        gamelle pour chat, gamelle pour animal, panier pour chat, remorque, câble de démarrage,
+        triangle de signalisation, housse d'ordinateur, sacoche d'ordinateur, sac isotherme,
+        cosy, maxi cosi, coque bébé, siège bébé, chapelet, chaussure orthopédique,
+        sac à provision, caddie, chariot de course, cabas à roulette, trolley, vanity case,
+        porte chéquier, porte carte, pilulier, pèse lettre, loupe, ciseaux, paire de ciseaux,
+        lampe de bureau sans ampoule
     """,
 }
 
@@ -142,8 +192,9 @@ GENERIC = {
     "MOB": "élément, meuble en kit, rangement",
     "TLC": "accessoire de mode, chaussure de foot, lacet",
     "VAI": "ustensile de cuisson, récipient, pot",
-    "DEC": "peinture, cadre doré",
-    "DIV": "sac [container], carton [container], caisse [container], cagette [container], "
+    "DEC": "cadre doré",
+    "DIV": "divers, objet divers, objet, truc, bidule, machin, "
+    "sac [container], carton [container], caisse [container], cagette [container], "
     "boîte [container], bac [container], lot [container], paquet [container], "
     "sachet [container], ensemble [container], set [container], kit [container], "
     "assortiment [container], collection [container], coffret [container], "

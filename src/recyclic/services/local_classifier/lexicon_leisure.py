@@ -24,7 +24,19 @@ NOUNS = {
         rubik cube, bilboquet, jeu de société en bois, dinosaure en plastique, dinosaure,
         tipi enfant, tente enfant, piscine à balle, trottinette enfant [electric=EEE-5],
         jouet en plastique, jouet premier âge, jeu de mémoire, memory, loto, bingo,
-        poupée mannequin, vêtement de poupée, landau de poupée, poussette de poupée, robot en plastique
+        poupée mannequin, vêtement de poupée, landau de poupée, poussette de poupée, robot en plastique,
+        brique lego, abaque, boulier, ardoise magique, tableau magnétique, gommette, carte pokémon,
+        carte à jouer, osselet, cerceau, hula hoop, diabolo, balle de jonglage, bulle de savon,
+        pistolet jouet, épée en plastique, lit de poupée, château, bateau pirate, parking,
+        wagon, locomotive, avion jouet, hélicoptère jouet, camion benne, pelleteuse, grue,
+        tracteur, chevalier, animal en plastique, petit cheval, jeu des petits chevaux, mah jong,
+        backgammon, tarot, belote, jenga, twister, docteur maboul, mastermind, dobble,
+        jungle speed, bonne paye, pictionary, taboo, risk, skyjo, time's up, dixit, carcassonne,
+        catan, aventurier du rail, labyrinthe, yam's, rummikub, triomino, jouet de plage,
+        pelle de plage, seau de plage, râteau de plage, youpala, table d'activité, cube d'activité,
+        jouet d'éveil, livre en tissu, tente de jeu, maisonnette, cabane enfant, portique,
+        jeu de plein air, ballon de plage, ballon sauteur, ken, action man, voiture de course jouet,
+        garage en bois, circuit hot wheels, jeu de société enfant, pâte à modeler play doh
     """,
     "SPO": """
         vélo [electric=EEE-5], bicyclette, vtt [electric=EEE-5], vtc [electric=EEE-5], bmx,
@@ -58,7 +70,20 @@ NOUNS = {
         ballon de gym, swiss ball, élastique de musculation, vélo de route, vélo cargo,
         matériel de camping, matériel de pêche, matériel de sport, article de sport,
         équipement de sport, plongée, escalade, baudrier, mousqueton, crampon, piolet,
-        ski de fond, raquette à neige, luge en bois, planche à neige, tapis de gym
+        ski de fond, raquette à neige, luge en bois, planche à neige, tapis de gym,
+        tandem, monocycle, coudière, protège poignet, protection de roller, bâton,
+        planche à roulette, planche de skate, balle, balle de ping pong, chariot de golf, putter,
+        leurre, hameçon, waders, boîte de pêche, lit de camp, popote, sac à dos de randonnée,
+        sac à dos de camping, home gym, station de musculation, banc de muscu, appareil de muscu,
+        muscu, vélo de spinning, appareil à abdo, roue abdominale, brique de yoga, sangle de yoga,
+        protège dent, ceinture de judo, tatami, queue de billard, boule de billard, air hockey,
+        flèche, carabine, frisbee, boomerang, guitare basse, batterie acoustique, tambourin, maracas,
+        housse de guitare, étui à guitare, étui de violon, combinaison de surf, combinaison néoprène,
+        planche de bodyboard, aviron, barque, bateau pneumatique, gonflable, bouée, ski nautique,
+        wakeboard, raquette de plage, jeu de raquette, kit de badminton, ballon de handball,
+        ballon de volley ball, maillot de cycliste, cuissard, vélo bmx, vélo vtt, vélo d'enfant,
+        vélo de fille, vélo de garçon, roue stabilisatrice, petite roue, trottinette pliable,
+        paire de ski, ski alpin
     """,
     "BRI": """
         outil, outillage, boîte à outil, caisse à outil, coffre à outil, valise à outil,
@@ -92,8 +117,22 @@ NOUNS = {
         bricolage, jardinage, serre joint, mètre, règle de maçon, fil à plomb, cordeau,
         boîte de vis, boîte de clou, coffret de forêt, foret, mèche, embout, jeu de clé,
         pied de biche, arrache clou, pistolet à peinture, bâche de protection, escabeau alu,
-        échelle télescopique, nain de jardin, abri de jardin, tuyau d'évacuation,
-        cuve à fioul, citerne, récupérateur d'eau de pluie, paillasson, grille, treillis
+        échelle télescopique, abri de jardin, tuyau d'évacuation,
+        cuve à fioul, citerne, récupérateur d'eau de pluie, paillasson, grille, treillis,
+        douille, coffret de douille, massette, égoïne, couteau à enduire, spatule de peintre, rouleau,
+        lino, linoléum, moquette, papier peint, rouleau de papier peint, contreplaqué,
+        panneau de bois, osb, gravier, sable, terreau, sac de terreau, engrais, graine, semence,
+        bulbe, porte fenêtre, vitre, pommeau de douche, douchette, flexible de douche, wc,
+        abattant, abattant de wc, lunette de wc, bac de douche, baignoire, raccord, tuyau pvc,
+        gaine, poignée, verrou, crochet, patère, moustiquaire, motobineuse [electric=EEE-5],
+        rouleau à gazon, semoir, épandeur, bac à compost, pot en terre, pot en terre cuite,
+        vasque, treillage, tuteur, bordure, dalle, pavé, serre, portail, brise vue, canisse,
+        pierre, outil à main, clé à bougie, caisse à outil vide, boîte à vis, perceuse à main,
+        scie japonaise, scie à guichet, scie à découper, serre joint, pistolet à eau de jardin,
+        pistolet d'arrosage, enrouleur de tuyau, plantoir à bulbe, taille bordure manuel,
+        cisaille à gazon, balai à gazon, grattoir, ponceuse à main, décapant, white spirit,
+        pot de vernis, pot de lasure, bidon de peinture, pot de colle, tracteur tondeuse,
+        autoportée, tondeuse autoportée
     """,
     "LIV": """
         livre, bouquin, roman, livre de poche, bande dessinée, bd, manga, comics, album,
@@ -108,15 +147,22 @@ NOUNS = {
         universalis, larousse, pléiade, harlequin, que sais je, astérix, tintin, spirou,
         lucky luke, gaston lagaffe, one piece, naruto, dragon ball, cd rom, disquette de jeu,
         méthode de langue, livre audio, agenda papier, carte géographique, plan de ville,
-        coffret cd, intégrale dvd, série dvd, film, musique, disque 33 tour
+        coffret cd, intégrale dvd, série dvd, film, musique, disque 33 tour,
+        livre cd, calendrier, almanach, coran, magazine de mode, revue ancienne, bd ancienne,
+        livre pour enfants, roman jeunesse, livre jeunesse, album jeunesse, album pour enfant,
+        livre de coloriage adulte, encyclopédie pour enfant, livre de jardinage, livre de bricolage,
+        guide du routard, guide michelin, carte michelin, livre broché, livre relié,
+        livre de photo, livre de voyage, manuel de cuisine, cd audio, cd de musique, dvd de film,
+        film dvd, dessin animé, coffret de dvd, disque 45 tour, vinyle 33 tour, cassette vhs,
+        jeu pc, jeu de console
     """,
 }
 
 GENERIC = {
-    "JOU": "jeu [electric=EEE-5], voiture [electric=EEE-5], train [electric=EEE-5]",
+    "JOU": "jeu [electric=EEE-5 holder], voiture [electric=EEE-5], train [electric=EEE-5]",
     "SPO": "sport, loisir, camping, fitness, musculation, randonnée",
-    "BRI": "jardin =0.9, clé, niveau, bois de chauffage",
-    "LIV": "papier, lecture",
+    "BRI": "jardin =0.9, clé, niveau, bois de chauffage, peinture",
+    "LIV": "lecture",
 }
 
 CUES = {

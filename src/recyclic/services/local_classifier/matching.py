@@ -42,7 +42,8 @@ COMMON_WORDS = frozenset(
     usage usagee usages usagees utilise utilisee servi servie marques marche marchent
     vendre vendu donnes porte portee lavable mouille sechee seche secher pliable rangement
     roulette roulettes pieds assise dossier coussins housse housses jamais servi encore
-    emballage boite carton sachet notice manuel facture garantie origine originale
+    emballage boite carton sachet notice manuel facture garantie origine originale sorte
+    espece genre type style forme modele
     """.split()
 )
 
@@ -107,10 +108,10 @@ class Matcher:
             if shorter in self.lexicon.vocabulary:
                 found.add(shorter)
             found.update(self._deletions.get(shorter, ()))
-        found = {candidate for candidate in found if candidate[0] == word[0]}
+        found = {c for c in found if c[0] == word[0] and _one_edit_apart(word, c)}
         if not found:
             return None
-        return min(found, key=lambda candidate: (abs(len(candidate) - len(word)), candidate))
+        return min(found, key=lambda candidate: _typo_rank(word, candidate))
 
     def find_matches(self, words: Sequence[Folded], tokens: Sequence[str]) -> list[Match]:
         """Longest lexicon phrases over content words, left to right, within clauses."""
@@ -146,6 +147,36 @@ class Matcher:
                 fuzzy = any(words[i].fuzzy for i in span)
                 return Match(first, span[-1] + 1, entry, fuzzy)
         return None
+
+
+def _one_edit_apart(typed: str, word: str) -> bool:
+    """True when one insertion, deletion, substitution or swap turns `typed` into `word`."""
+    if abs(len(typed) - len(word)) > 1:
+        return False
+    prefix = _common_prefix(typed, word)
+    typed_rest, word_rest = typed[prefix:], word[prefix:]
+    return (
+        typed_rest[1:] == word_rest[1:]
+        or typed_rest[1:] == word_rest
+        or typed_rest == word_rest[1:]
+        or (typed_rest[:2] == word_rest[1::-1] and typed_rest[2:] == word_rest[2:])
+    )
+
+
+def _common_prefix(first: str, second: str) -> int:
+    """Length of the common prefix of two words."""
+    size = 0
+    for a, b in zip(first, second, strict=False):
+        if a != b:
+            break
+        size += 1
+    return size
+
+
+def _typo_rank(typed: str, candidate: str) -> tuple[int, int, str]:
+    """Prefer the longest shared prefix, then a forgotten letter, then an extra one."""
+    kind = 0 if len(candidate) > len(typed) else 1 if len(candidate) < len(typed) else 2
+    return (-_common_prefix(typed, candidate), kind, candidate)
 
 
 def _is_content(word: str) -> bool:
