@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from .counting import count_items
 from .lexicon import CATEGORY_CODES, Entry, Kind, Lexicon
 from .matching import Folded, Match, get_matcher
-from .normalize import BREAK, normalize_text
+from .normalize import BREAK, normalize_text, word_set
 from .quantities import (
     COLLECTIVE_PLURALS,
     NounSpan,
@@ -35,8 +35,10 @@ ELECTRIC_ALONE_WEIGHT = 0.6  # "un truc électrique": open scope says EEE, size 
 _PREPOSITIONS = frozenset({"de", "d", "du", "a", "au", "aux", "en", "pour", "sur"})
 _SEGMENT_BREAKS = frozenset({BREAK, "et", "avec", "puis", "ainsi"})
 # "grand-mère", "petite-fille": family words, not size cues.
-_FAMILY_WORDS = frozenset(
-    "mere pere parent parents oncle tante fils fille filles enfant enfants".split()
+_FAMILY_WORDS = word_set(
+    """
+    mere pere parent parents oncle tante fils fille filles enfant enfants
+    """
 )
 
 # Siblings offered as alternatives when nothing else scored (the volunteer's likely fix).
@@ -136,10 +138,10 @@ def _segments(tokens: Sequence[str]) -> tuple[list[int], list[bool]]:
     segment_of: list[int] = []
     accessory: list[bool] = []
     segment, in_accessory = 0, False
-    for token in tokens:
-        if token in _SEGMENT_BREAKS:
+    for word in tokens:
+        if word in _SEGMENT_BREAKS:
             segment += 1
-            in_accessory = token == "avec" or (in_accessory and token != BREAK)
+            in_accessory = word == "avec" or (in_accessory and word != BREAK)
         segment_of.append(segment)
         accessory.append(in_accessory)
     return segment_of, accessory
@@ -276,7 +278,7 @@ def _confidence(best: float, second: float) -> int:
     """Confidence grows with the evidence and with its lead over the runner-up."""
     evidence = 1.0 - math.exp(-best / 2.0)
     dominance = best / (best + second)
-    return max(20, min(95, round(20 + 75 * evidence * dominance**1.5)))
+    return max(20, min(95, round(20 + 75 * evidence * math.pow(dominance, 1.5))))
 
 
 def _fallback(allowed: Collection[str] | None) -> str:

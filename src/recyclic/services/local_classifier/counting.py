@@ -110,19 +110,17 @@ def _dead_positions(tokens: Sequence[str], scan: NumberScan, measures: frozenset
     """Positions that never count: weights, measures and accessory clauses ("avec sa housse")."""
     dead = set(scan.weight_positions) | set(measures)
     in_accessory = False
-    for index, token in enumerate(tokens):
-        if token == "avec":
+    for index, word in enumerate(tokens):
+        if word == "avec":
             in_accessory = True
-        elif token == BREAK:
+        elif word == BREAK:
             in_accessory = False
         if in_accessory:
             dead.add(index)
     return dead
 
 
-def _clauses(
-    tokens: Sequence[str], dead: set[int], numbers: Sequence[NumberSpan]
-) -> list[_Clause]:
+def _clauses(tokens: Sequence[str], dead: set[int], numbers: Sequence[NumberSpan]) -> list[_Clause]:
     """Split live tokens into clauses at commas, "et" and self-corrections."""
     inside_numbers = {i for span in numbers for i in range(span.start + 1, span.end)}
     clauses = [_Clause(_Opener.START)]
@@ -247,9 +245,9 @@ def _multiplier_after(
 ) -> int | None:
     """Count written after the noun as "chaises x 4"."""
     for span in numbers:
-        if span.start > head.start and span.start in clause.positions:
-            if tokens[span.start - 1] == "x":
-                return _as_count(span)
+        after_head = span.start > head.start and span.start in clause.positions
+        if after_head and tokens[span.start - 1] == "x":
+            return _as_count(span)
     return None
 
 

@@ -2,45 +2,42 @@
 
 Category choices for ambiguous items (conventions of categories.md, completed where silent):
 
-| item                                   | code        | why                                          |
-|----------------------------------------|-------------|----------------------------------------------|
-| lampe de chevet / de bureau, lustre    | EEE-5       | light fixture, small                         |
-| lampadaire, lampe sur pied, halogène   | EEE-4       | fixture > 50 cm; "petit …" gives EEE-5       |
-| ampoule, néon, tube fluorescent        | EEE-3       | lamps                                        |
-| four                                   | EEE-4       | "mini four", "four micro-ondes": EEE-5       |
-| radiateur bain d'huile                 | EEE-1       | categories.md                                |
-| radiateur électrique, convecteur       | EEE-5       | "grand radiateur": EEE-4                     |
-| ventilateur                            | EEE-5       | "sur pied"/"grand": EEE-4 (size rule)        |
-| tondeuse (à gazon)                     | EEE-4       | "thermique"/"manuelle": BRI                  |
-| tronçonneuse, taille-haie, souffleur   | EEE-5       | open scope; "thermique": BRI                 |
-| nettoyeur haute pression (Karcher)     | EEE-5       | "gros …": EEE-4                              |
-| vélo / trottinette électrique, VAE     | EEE-5       | electrical (open scope), as e-scooters       |
-| vélo, trottinette, vélo d'appartement  | SPO         | non-electric by default                      |
-| tapis de course                        | EEE-4       | motorised and large                          |
-| jouet électrique, voiture télécommandée| EEE-5       | electric toys                                |
-| console, manette                       | EEE-6       | computing devices                            |
-| jeux vidéo (discs, cartridges)         | LIV         | media                                        |
-| liseuse                                | EEE-2       | screen > 100 cm²                             |
-| montre                                 | DIV         | accessory; "montre connectée": EEE-6         |
-| table à repasser, cintre, étendoir     | DIV         | household items, not furniture               |
-| couette, oreiller, traversin, plaid    | TLC         | household linen; matelas/sommier are MOB     |
-| coussin, rideau, nappe                 | TLC         | household linen                              |
-| tapis (rug)                            | DEC         | not linen; "tapis de bain" TLC               |
-| sac à main, ceinture, chapeau          | TLC         | clothing accessories                         |
-| sac à dos, valise, lunettes, bijoux    | DIV         |                                              |
-| poussette, siège auto, porte-bébé      | DIV         | childcare, neither toy nor furniture         |
-| lit bébé, chaise haute, table à langer | MOB         | furniture                                    |
-| mobilier de jardin, parasol, transat   | MOB         | garden furniture is furniture                |
-| barbecue (charbon/gaz), pot de fleurs  | BRI         | garden; "barbecue électrique": EEE-5         |
-| instruments de musique                 | SPO         | leisure; "guitare électrique" stays SPO      |
-|                                        |             | (passive pickups); "piano numérique": EEE-4  |
-| tricycle, draisienne                   | JOU / SPO   | toy / balance bike                           |
-| déguisement                            | JOU         | play item                                    |
-| figurine                               | JOU         | "figurine en porcelaine": DEC                |
-| poêle                                  | VAI         | frying pan; "poêle à granulés": EEE-4;       |
-|                                        |             | "poêle à bois/pétrole": DIV                  |
-| cafetière, moulin à café, balance      | EEE-5       | "manuel(le)" or "à piston/italienne": VAI    |
-| boîte à outils, caisse à outils        | BRI         | an item, not a container                     |
+- lampe de chevet / de bureau, lustre -> EEE-5: light fixture, small
+- lampadaire, lampe sur pied, halogène -> EEE-4: fixture > 50 cm; "petit …" gives EEE-5
+- ampoule, néon, tube fluorescent -> EEE-3: lamps
+- four -> EEE-4: "mini four", "four micro-ondes": EEE-5
+- radiateur bain d'huile -> EEE-1: categories.md
+- radiateur électrique, convecteur -> EEE-5: "grand radiateur": EEE-4
+- ventilateur -> EEE-5: "sur pied"/"grand": EEE-4 (size rule)
+- tondeuse (à gazon) -> EEE-4: "thermique"/"manuelle": BRI
+- tronçonneuse, taille-haie, souffleur -> EEE-5: open scope; "thermique": BRI
+- nettoyeur haute pression (Karcher) -> EEE-5: "gros …": EEE-4
+- vélo / trottinette électrique, VAE -> EEE-5: electrical (open scope), as e-scooters
+- vélo, trottinette, vélo d'appartement -> SPO: non-electric by default
+- tapis de course -> EEE-4: motorised and large
+- jouet électrique, voiture télécommandée -> EEE-5: electric toys
+- console, manette -> EEE-6: computing devices
+- jeux vidéo (discs, cartridges) -> LIV: media
+- liseuse -> EEE-2: screen > 100 cm²
+- montre -> DIV: accessory; "montre connectée": EEE-6
+- table à repasser, cintre, étendoir -> DIV: household items, not furniture
+- couette, oreiller, traversin, plaid -> TLC: household linen; matelas/sommier are MOB
+- coussin, rideau, nappe -> TLC: household linen
+- tapis (rug) -> DEC: not linen; "tapis de bain" TLC
+- sac à main, ceinture, chapeau -> TLC: clothing accessories
+- sac à dos, valise, lunettes, bijoux -> DIV
+- poussette, siège auto, porte-bébé -> DIV: childcare, neither toy nor furniture
+- lit bébé, chaise haute, table à langer -> MOB: furniture
+- mobilier de jardin, parasol, transat -> MOB: garden furniture is furniture
+- barbecue (charbon/gaz), pot de fleurs -> BRI: garden; "barbecue électrique": EEE-5
+- instruments de musique -> SPO: leisure; "guitare électrique" stays SPO (passive pickups);
+  "piano numérique": EEE-4
+- tricycle, draisienne -> JOU / SPO: toy / balance bike
+- déguisement -> JOU: play item
+- figurine -> JOU: "figurine en porcelaine": DEC
+- poêle -> VAI: frying pan; "poêle à granulés": EEE-4; "poêle à bois/pétrole": DIV
+- cafetière, moulin à café, balance -> EEE-5: "manuel(le)" or "à piston/italienne": VAI
+- boîte à outils, caisse à outils -> BRI: an item, not a container
 """
 
 from __future__ import annotations
@@ -88,10 +85,16 @@ ELECTRIC_CUES = (
     "telecommandee, sans fil, led"
 )
 MANUAL_CUES = "thermique, a essence, essence, manuel, manuelle, mecanique, a gaz, a main, a petrole"
-LARGE_CUES = "grand, grande, gros, grosse, enorme, immense, xxl, geant, geante, professionnel, professionnelle, industriel, industrielle"
+LARGE_CUES = (
+    "grand, grande, gros, grosse, enorme, immense, xxl, geant, geante, professionnel, "
+    "professionnelle, industriel, industrielle"
+)
 LARGE_HINTS = "sur pied, de sol, colonne, familial, familiale"
 SMALL_CUES = "petit, petite, mini, miniature"
-SMALL_HINTS = "de bureau, de table, a poser, de poche, de voyage, portatif, portative, compact, compacte, nomade, posable"
+SMALL_HINTS = (
+    "de bureau, de table, a poser, de poche, de voyage, portatif, portative, compact, compacte, "
+    "nomade, posable"
+)
 
 
 class Kind(Enum):
@@ -127,7 +130,9 @@ class Entry:
         return replace(self, kind=Kind.CONTAINER, weights=((self.category, CONTAINER_WEIGHT),))
 
 
-_ENTRY = re.compile(r"^(?P<phrase>[^\[=]+?)\s*(?:=(?P<weight>[\d.]+))?\s*(?:\[(?P<notes>[^\]]*)\])?$")
+_ENTRY = re.compile(
+    r"^(?P<phrase>[^\[=]+?)\s*(?:=(?P<weight>[\d.]+))?\s*(?:\[(?P<notes>[^\]]*)\])?$"
+)
 
 
 def phrase_tokens(phrase: str) -> tuple[str, ...]:
@@ -136,9 +141,9 @@ def phrase_tokens(phrase: str) -> tuple[str, ...]:
 
 
 def _split_block(block: str) -> Iterator[str]:
-    """Split a data block into raw entries."""
-    for raw in re.split(r"[,\n]", block):
-        raw = raw.strip()
+    """Split a data block into raw entries (comma-separated; line breaks are spaces)."""
+    for raw in block.split(","):
+        raw = " ".join(raw.split())
         if raw:
             yield raw
 
@@ -189,10 +194,10 @@ def _brand_entries() -> Iterator[Entry]:
             for code, _, share in (part.partition(":") for part in spec.split())
         )
         yield Entry(phrase_tokens(name), Kind.BRAND, weights)
-    for platform in lexicon_brands.GAME_PLATFORMS:
+    for platform in _split_block(lexicon_brands.GAME_PLATFORMS):
         tokens = ("jeu", *phrase_tokens(platform))
         yield Entry(tokens, Kind.ITEM, (("LIV", NOUN_WEIGHT + PHRASE_BONUS * len(tokens)),))
-    for maker in lexicon_brands.LAPTOP_MAKERS:
+    for maker in lexicon_brands.LAPTOP_MAKERS.split():
         yield Entry(("portable", maker), Kind.ITEM, (("EEE-2", NOUN_WEIGHT + PHRASE_BONUS),))
         yield Entry(("ordinateur", maker), Kind.ITEM, (("EEE-6", NOUN_WEIGHT + PHRASE_BONUS),))
 
@@ -272,7 +277,8 @@ def get_lexicon() -> Lexicon:
     for entry in merged.values():
         by_first[entry.tokens[0]].append(entry)
     index = {
-        first: tuple(sorted(group, key=lambda e: -len(e.tokens))) for first, group in by_first.items()
+        first: tuple(sorted(group, key=lambda e: -len(e.tokens)))
+        for first, group in by_first.items()
     }
     cues = (ELECTRIC_CUES, MANUAL_CUES, LARGE_CUES, LARGE_HINTS, SMALL_CUES, SMALL_HINTS)
     cue_sets = [_cue_set(spec) for spec in cues]

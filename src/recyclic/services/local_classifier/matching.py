@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .lexicon import Entry, Lexicon, get_lexicon
-from .normalize import BREAK, STOPWORDS, plural_candidates
+from .normalize import BREAK, STOPWORDS, plural_candidates, word_set
 from .numbers import NUMBER_WORDS
 from .quantities import is_plural_word
 
@@ -18,33 +18,33 @@ CLAUSE_BREAKS = frozenset({BREAK, "avec"})
 
 # Everyday words of descriptions that sit one typo away from a lexicon word ("pliante" /
 # "plante", "marche" / "manche"): never "corrected".
-COMMON_WORDS = frozenset(
+COMMON_WORDS = word_set(
     """
     marche marchait marchent fonctionne fonctionnel fonctionnelle fonctionnait casse cassee
     casses abime abimee abimes rouille rouillee raye rayee neuve neufs propre propres ancien
     anciens ancienne anciennes vieux vieille vieilles moderne vintage retro occasion etat
-    parfait parfaite excellent complet complete complets entier entiere demonte demontee monte
-    montee pliant pliante pliantes lourd lourde lourds leger legere grand grande grands grandes
-    petit petite petits petites gros grosse grosses large larges longue longues court courte
-    haute hautes basse basses noir noire noirs noires blanc blanche blancs blanches rouge
-    rouges verte vertes bleue bleus bleues jaune jaunes grise grises marron beige violet doree
-    argente couleur couleurs taille modele marque annee annees environ presque quasiment
-    encore toujours jamais vraiment plusieurs quelques divers diverse diverses autre autres
-    chose choses truc trucs machin bidule objet objets dedans dessus dessous donne donnee
-    donner apporte apporter ramene recupere trouve grenier maison chambre enfant enfants
-    adulte adultes homme femme fille garcon hiver pardon plutot dire veux crois pense sais
-    fait fais pese pesee peser poids kilos grammes litres metre metres pouces places portes
-    tiroirs pieces bouteilles tours fentes chacun chacune unite total toute toutes notre
-    votre cette celle celui quelque chaque merci bonjour voici juste aussi mais parce comme
-    quand ensuite avant apres depuis pendant allume chauffe chauffait tourne demarre branche
-    secteur prise bouton boutons plastique metal metallique verre inox rond ronde carre carree
-    murale muraux mural electrique electriques double simple doubles simples sale sales
-    usage usagee usages usagees utilise utilisee servi servie marques marche marchent
-    vendre vendu donnes porte portee lavable mouille sechee seche secher pliable rangement
-    roulette roulettes pieds assise dossier coussins housse housses jamais servi encore
-    emballage boite carton sachet notice manuel facture garantie origine originale sorte
-    espece genre type style forme modele
-    """.split()
+    parfait parfaite excellent complet complete complets entier entiere demonte demontee
+    monte montee pliant pliante pliantes lourd lourde lourds leger legere grand grande
+    grands grandes petit petite petits petites gros grosse grosses large larges longue
+    longues court courte haute hautes basse basses noir noire noirs noires blanc blanche
+    blancs blanches rouge rouges verte vertes bleue bleus bleues jaune jaunes grise grises
+    marron beige violet doree argente couleur couleurs taille modele marque annee annees
+    environ presque quasiment encore toujours jamais vraiment plusieurs quelques divers
+    diverse diverses autre autres chose choses truc trucs machin bidule objet objets dedans
+    dessus dessous donne donnee donner apporte apporter ramene recupere trouve grenier
+    maison chambre enfant enfants adulte adultes homme femme fille garcon hiver pardon
+    plutot dire veux crois pense sais fait fais pese pesee peser poids kilos grammes litres
+    metre metres pouces places portes tiroirs pieces bouteilles tours fentes chacun chacune
+    unite total toute toutes notre votre cette celle celui quelque chaque merci bonjour
+    voici juste aussi mais parce comme quand ensuite avant apres depuis pendant allume
+    chauffe chauffait tourne demarre branche secteur prise bouton boutons plastique metal
+    metallique verre inox rond ronde carre carree murale muraux mural electrique electriques
+    double simple doubles simples sale sales usage usagee usages usagees utilise utilisee
+    servi servie marques marche marchent vendre vendu donnes porte portee lavable mouille
+    sechee seche secher pliable rangement roulette roulettes pieds assise dossier coussins
+    housse housses jamais servi encore emballage boite carton sachet notice manuel facture
+    garantie origine originale sorte espece genre type style forme modele
+    """
 )
 
 

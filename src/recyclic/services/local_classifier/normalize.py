@@ -6,6 +6,12 @@ import re
 import unicodedata
 from collections.abc import Container
 
+
+def word_set(text: str) -> frozenset[str]:
+    """A set of words written as one whitespace-separated string (readable word lists)."""
+    return frozenset(text.split())
+
+
 # A clause break: punctuation becomes this token so that quantity rules can see
 # "raquettes de tennis, deux" as a description followed by a trailing count.
 BREAK = ","
@@ -69,7 +75,7 @@ def _drop_fillers(tokens: list[str]) -> list[str]:
             index += 2
             continue
         index += 1
-        if not token or token in FILLERS or token == ".":
+        if not token or token in FILLERS or token in (".", ""):
             continue
         if token == BREAK and (not kept or kept[-1] == BREAK):
             continue
@@ -121,12 +127,12 @@ def fold_plural(token: str, vocabulary: Container[str]) -> str:
 
 
 # Function words: ignored when matching lexicon phrases ("machine à laver" = "machine laver").
-STOPWORDS = frozenset(
+STOPWORDS = word_set(
     """
-    le la les l un une des du de d au aux a en et ou pour par sur sous dans chez vers
-    son sa ses mon ma mes ton ta tes notre nos votre vos leur leurs ce cet cette ces
-    il elle ils elles on je j tu nous vous y c est sont ai as a ont avait etait fait font
-    qui que qu quoi dont ne n pas plus tres trop bien encore aussi deja tout toute tous
-    toutes se s me m te t lui eux
-    """.split()
+    le la les l un une des du de d au aux a en et ou pour par sur sous dans chez vers son sa
+    ses mon ma mes ton ta tes notre nos votre vos leur leurs ce cet cette ces il elle ils
+    elles on je j tu nous vous y c est sont ai as a ont avait etait fait font qui que qu
+    quoi dont ne n pas plus tres trop bien encore aussi deja tout toute tous toutes se s me
+    m te t lui eux
+    """
 )
