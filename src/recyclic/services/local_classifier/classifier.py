@@ -81,6 +81,7 @@ class _Modifiers:
     electric: bool = False
     manual: bool = False
     size: str | None = None  # "large" or "small"
+    electric_brand: bool = False  # only moves items that have an electric variant
 
 
 def classify_text(text: str, allowed: Collection[str] | None = None) -> LocalClassification:
@@ -102,7 +103,7 @@ def classify_text(text: str, allowed: Collection[str] | None = None) -> LocalCla
     nouns = [_noun_span(m, tokens, words) for m in items if m.start not in measures]
     quantity = count_items(tokens, scan, measures, nouns)
     weight = total_weight_grams(scan, tokens, [m.start for m in items])
-    if weight is not None and scan.per_item and quantity is not None:
+    if weight is not None and quantity is not None and scan.weight_is_per_item:
         weight *= quantity
     cues = [m for m in matches if m.entry.kind in (Kind.BRAND, Kind.CUE)]
     scores = _score(tokens, words, items, cues, matcher.lexicon)
@@ -156,7 +157,7 @@ def _score(
 ) -> dict[str, float]:
     """Sum the evidence for each category."""
     segment_of, accessory = _segments(tokens)
-    modifiers = _modifiers(words, items, segment_of, lexicon)
+    modifiers = _modifiers(words, items, cues, segment_of, lexicon)
     scores: dict[str, float] = defaultdict(float)
     head_taken = False
     previous: dict[int, Match] = {}
@@ -198,6 +199,8 @@ def _variant(entry: Entry, code: str, mods: _Modifiers) -> str:
         return code
     if mods.manual and entry.manual:
         return entry.manual
+    if mods.electric_brand and entry.electric:
+        return entry.electric
     if mods.electric:
         if entry.electric:
             return entry.electric
@@ -211,11 +214,20 @@ def _variant(entry: Entry, code: str, mods: _Modifiers) -> str:
 
 
 def _modifiers(
-    words: Sequence[Folded], items: Sequence[Match], segment_of: Sequence[int], lexicon: Lexicon
+    words: Sequence[Folded],
+    items: Sequence[Match],
+    cues: Sequence[Match],
+    segment_of: Sequence[int],
+    lexicon: Lexicon,
 ) -> dict[int, _Modifiers]:
     """Find electric/manual/size cues outside matched phrases, per segment."""
     covered = {i for match in items for i in range(match.start, match.end)}
     found: dict[int, dict[str, bool]] = defaultdict(dict)
+    for match in cues:
+        # "presse-agrumes Braun": a brand that only makes electrical goods means electric.
+        weights = match.entry.weights
+        if match.entry.kind is Kind.BRAND and len(weights) == 1 and weights[0][0].startswith("EEE"):
+            found[segment_of[match.start]]["electric_brand"] = True
     cue_sets = {
         "electric": lexicon.electric,
         "manual": lexicon.manual,
@@ -246,7 +258,12 @@ def _combine_modifiers(flags: dict[str, bool]) -> _Modifiers:
     if not large and not small:
         large, small = flags.get("large_hint", False), flags.get("small_hint", False)
     size = "large" if large and not small else "small" if small and not large else None
-    return _Modifiers(flags.get("electric", False), flags.get("manual", False), size)
+    return _Modifiers(
+        flags.get("electric", False),
+        flags.get("manual", False),
+        size,
+        flags.get("electric_brand", False),
+    )
 
 
 def _rank(

@@ -33,7 +33,9 @@ SINGLE = {
         link, linksys, freebox, livebox, bbox, logitech, epson, brother, lexmark, kyocera,
         ricoh, xerox, tomtom, garmin, texas instrument, ti 83, playstation, ps1, ps2, ps3, ps4,
         ps5, xbox, wii, nintendo, switch, game boy, gameboy, nintendo ds, 3ds, psp, sega, atari,
-        western digital, seagate, sandisk, synology, packard bell, fujitsu
+        western digital, seagate, sandisk, synology, packard bell, fujitsu,
+        ds lite, dsi, 3ds xl, nintendo 64, n64, gamecube, game cube, super nintendo, megadrive,
+        dreamcast, sega, game boy advance, game boy color, playstation portable, ps vita
     """,
     "EEE-7": """
         sunpower, voltec
@@ -43,14 +45,15 @@ SINGLE = {
         emma, epeda, treca, kallax, billy, hemnes, malm, poang, ektorp
     """,
     "TLC": """
-        zara, h et m, h&m, kiabi, levi's, levis, nike =0.8, adidas =0.8, puma =0.8, reebok,
+        zara, kiabi, levi's, levis, nike =0.8, adidas =0.8, puma =0.8, reebok,
         converse, vans, new balance, asics =0.6, le coq sportif, lacoste, petit bateau, jacadi,
         okaidi, tape à l'oeil, cyrillus, promod, camaïeu, celio, jules, uniqlo, primark, shein,
         gap, benetton, desigual, burberry, chanel =0.6, dior =0.6, gucci =0.6, louis vuitton
         =0.6, longchamp =0.7, timberland, dr martens, ugg, birkenstock, crocs, geox, aigle =0.6,
         the north face, columbia =0.6, patagonia, damart, bonobo, devred, armor lux, saint
         james, sergent major, du pareil au même, vertbaudet, somewhere, comptoir des cotonniers,
-        sézane, naf naf, pimkie, mango
+        sézane, naf naf, pimkie, mango,
+        hermès =0.6, lancel
     """,
     "JOU": """
         playmobil, lego, duplo, kapla, barbie, fisher price, smoby, vilac, djeco, janod, hasbro,
@@ -72,7 +75,7 @@ SINGLE = {
         =0.6, brico dépôt, magnusson, dexter, tolix, haemmerlin, kärcher outil
     """,
     "LIV": """
-        folio, gallimard, pocket, j'ai lu, harlequin, larousse, robert, bescherelle, bordas,
+        folio, gallimard, pocket, harlequin, larousse, robert, bescherelle, bordas,
         nathan =0.6, dargaud, dupuis, casterman, glénat, kana, pika, marvel comics, astérix,
         tintin, spirou, pléiade, universalis, reader's digest, paris match, géo, national
         geographic, science et vie, picsou, mickey parade, martine, oui oui, club des cinq,
@@ -82,7 +85,8 @@ SINGLE = {
         le creuset, staub, pyrex, tupperware, duralex, arcopal, luminarc, arc international,
         opinel, laguiole, christofle, bernardaud, haviland, limoges, gien, villeroy, villeroy et
         boch, cristal d'arques, baccarat =0.6, daum =0.5, de buyer, mauviel, cristel, zwilling,
-        sabatier, bodum, emile henry, revol, le parfait, cocotte seb, tefal ingenio, ikea 365
+        sabatier, bodum, emile henry, revol, cocotte seb, tefal ingenio, ikea 365,
+        bialetti, cafetière bialetti
     """,
     "DEC": """
         maison du monde =0.8, lalique =0.7, swarovski =0.6, lladró, lladro, hummel, vitra =0.4

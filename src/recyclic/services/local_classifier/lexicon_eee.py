@@ -61,7 +61,7 @@ NOUNS = {
         lampe sur pied [small=EEE-5], motoculteur électrique, aspirateur central, machine à
         laver séchante, fauteuil de massage, perceuse à colonne, scie à ruban, raboteuse,
         dégauchisseuse, combiné menuiserie, groupe électrogène, radiateur à accumulation,
-        adoucisseur d'eau, tapis de marche, orgue électrique, machine à sous, traceur,
+        adoucisseur d'eau, tapis de marche, orgue électrique, traceur,
         congélateur vitrine, lave vaisselle encastrable, four à micro onde professionnel,
         cuisinière vitrocéramique, cuisinière induction
     """,
@@ -156,7 +156,10 @@ NOUNS = {
         tamagotchi, airpods, casque gaming, écouteur bluetooth, lecteur multimédia, lampe de
         camping, lampe led de camping, caméra de recul, dashcam, radar de recul, thermostat
         connecté, ampoule connectée, aspirateur de voiture, cafetière à l'ancienne électrique,
-        réveil lumineux, radio numérique
+        réveil lumineux, radio numérique,
+        discman, flash, flash photo, laveuse [small=EEE-5], mini laveuse, objectif photo,
+        appareil photo jetable, lecteur mp4, poste radio portable, radio k7, enregistreur,
+        lampe pince, lampe de lecture, lampe d'atelier, rampe d'éclairage, spot encastrable
     """,
     "EEE-6": """
         téléphone, téléphone portable, téléphone mobile, téléphone fixe, téléphone sans fil,

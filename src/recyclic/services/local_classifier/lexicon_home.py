@@ -17,7 +17,7 @@ NOUNS = {
         clac, bz, convertible, méridienne, sofa, divan, futon, lit [electric=EEE-4], lit simple,
         lit double, lit bébé, lit d'enfant, lit superposé, lit mezzanine, lit parapluie, lit
         pliant, lit gigogne, lit à barreau, berceau, couffin, tête de lit, cadre de lit,
-        sommier, sommier à latte, matelas, matelat, surmatelas, sur matelas, armoire, armoire
+        sommier, sommier à latte, matelas, matelat, surmatelas, armoire, armoire
         normande, penderie, dressing, commode, chiffonnier, semainier, buffet, buffet bas,
         bahut, vaisselier, enfilade, living, bibliothèque, étagère, étagère murale, rayonnage,
         meuble tv, meuble télé, meuble hi fi, meuble de cuisine, élément de cuisine, cuisine
@@ -76,7 +76,8 @@ NOUNS = {
         robe de grossesse, vêtement de grossesse, doudoune sans manche, manteau de pluie,
         chaussure de danse, sous pull, col roulé, tenue, tenue de soirée, robe de baptême, linge
         ancien, drap ancien, nappe brodée, linge brodé, combinaison pantalon, bas de pyjama,
-        pyjama enfant, veste de ski, pantalon de ski
+        pyjama enfant, veste de ski, pantalon de ski,
+        affaire de bébé, affaire d'enfant, vêtement pour bébé, habit de bébé
     """,
     "VAI": """
         vaisselle, assiette, assiette plate, assiette creuse, assiette à dessert, verre, verre à
@@ -144,7 +145,10 @@ NOUNS = {
         cadre, cadre vide, photo encadrée, tableau encadré, porte manteau mural décoratif,
         plaque de porte, boule décorative, bougeoir en métal, lampion, lanterne chinoise,
         guirlande de papier, objet en laiton, plat en étain, vase chinois, vase en porcelaine,
-        figurine décorative, décoration murale en métal
+        figurine décorative, décoration murale en métal,
+        bouddha, tête de bouddha, statue de bouddha, éléphant, éléphant en bois, hibou, chouette,
+        ange, angelot, chat en porcelaine, animal en porcelaine, cheval en bronze, objet en bois,
+        sculpture en bois, masque en bois, totem, plante en plastique, fleur en plastique
     """,
     "DIV": """
         valise, bagage, sac de voyage, sac à dos, cartable, trousse, sacoche, mallette,
@@ -194,10 +198,12 @@ GENERIC = {
         accessoire de mode, chaussure de foot, lacet
     """,
     "VAI": """
-        ustensile de cuisson, récipient, pot
+        ustensile de cuisson, récipient, pot,
+        coupe, coupe à glace, coupe à dessert
     """,
     "DEC": """
-        cadre doré
+        cadre doré,
+        plante =1.5, couronne de l'avent
     """,
     "DIV": """
         divers, objet divers, objet, truc, bidule, machin, sac [container], carton [container],

@@ -130,7 +130,8 @@ NOUNS = {
         pistolet d'arrosage, enrouleur de tuyau, plantoir à bulbe, taille bordure manuel,
         cisaille à gazon, balai à gazon, grattoir, ponceuse à main, décapant, white spirit, pot
         de vernis, pot de lasure, bidon de peinture, pot de colle, tracteur tondeuse,
-        autoportée, tondeuse autoportée
+        autoportée, tondeuse autoportée,
+        cuve à eau, cuve de récupération, récupérateur d'eau de pluie
     """,
     "LIV": """
         livre, bouquin, roman, livre de poche, bande dessinée, bd, manga, comics, album,
@@ -142,7 +143,7 @@ NOUNS = {
         missel, recueil, poésie, polar, roman policier, thriller, coffret dvd, intégrale, tome,
         livre d'art, beau livre, livre ancien, livre de recette, livre de bibliothèque,
         biographie, essai, mémoire, conte, album photo de famille, universalis, larousse,
-        pléiade, harlequin, que sais je, astérix, tintin, spirou, lucky luke, gaston lagaffe,
+        pléiade, harlequin, astérix, tintin, spirou, lucky luke, gaston lagaffe,
         one piece, naruto, dragon ball, cd rom, disquette de jeu, méthode de langue, livre
         audio, agenda papier, carte géographique, plan de ville, coffret cd, intégrale dvd,
         série dvd, film, musique, disque 33 tour, livre cd, calendrier, almanach, coran,
@@ -158,13 +159,15 @@ NOUNS = {
 # Vague nouns ("appareil", "machine") and containers: weaker evidence.
 GENERIC = {
     "JOU": """
-        jeu [electric=EEE-5 holder], voiture [electric=EEE-5], train [electric=EEE-5]
+        jeu [electric=EEE-5 holder], voiture [electric=EEE-5], train [electric=EEE-5],
+        avion [electric=EEE-5], hélicoptère [electric=EEE-5], bateau jouet
     """,
     "SPO": """
         sport, loisir, camping, fitness, musculation, randonnée
     """,
     "BRI": """
-        jardin =0.9, clé, niveau, bois de chauffage, peinture
+        jardin =0.9, clé, niveau, bois de chauffage, peinture,
+        cuve
     """,
     "LIV": """
         lecture

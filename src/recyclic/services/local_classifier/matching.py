@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from .lexicon import Entry, Lexicon, get_lexicon
+from .lexicon import Entry, Kind, Lexicon, get_lexicon
 from .normalize import BREAK, STOPWORDS, plural_candidates, word_set
 from .numbers import NUMBER_WORDS
 from .quantities import is_plural_word
@@ -17,9 +17,35 @@ _FOLD_CACHE_LIMIT = 50_000
 CLAUSE_BREAKS = frozenset({BREAK, "avec"})
 
 # Everyday words of descriptions that sit one typo away from a lexicon word ("pliante" /
-# "plante", "marche" / "manche"): never "corrected".
+# "plante", "baroque" / "barque"): never "corrected". Precision matters more than recall here:
+# speech transcripts are spelled correctly, typos come from typed descriptions.
 COMMON_WORDS = word_set(
     """
+    faire fais faisait refait entre entree entrer baroque cabine africaine africain
+    asiatique chinoise japonaise indienne russe anglaise italienne espagnole allemande
+    americaine francaise provencale normande bretonne rustique classique contemporain
+    contemporaine design industriel scandinave boheme campagne champetre ancienne antique
+    moderne etre suis etes sommes avoir avons avez avaient venir viens vient venu aller
+    allait mettre mis prendre pris laisser laisse garder garde jeter jete vider vide vidage
+    demenagement demenage succession heritage cadeau offert achete achat neuf neuve recent
+    recente recentes recents abime abimees rayures rayure tache taches tachee fissure
+    fissuree trou troue dechire dechiree fonctionnement panne rouille piece manquante
+    manquant manque complete incomplet incomplete nickel impeccable super joli jolie belle
+    beau beaux belles pratique solide costaud fragile lourde legeres grandes petites
+    minuscule enorme geant moyen moyenne standard normal normale premier premiere dernier
+    derniere deuxieme second seconde autre pareil pareille blanc noir gris rose orange
+    violette marine turquoise dore doree argentee cuivre clair claire fonce foncee
+    transparent transparente uni unie raye rayee fleuri fleurie carreaux pois motif motifs
+    imprime imprimee brode brodee tricote tricotee bois chene pin hetre merisier noyer
+    bambou rotin osier metal acier alu aluminium fer fonte cuir simili tissu coton laine
+    soie lin velours plastique resine verre cristal porcelaine ceramique faience gres terre
+    marbre pierre granit cuisine salon chambre salle bain garage grenier cave jardin
+    terrasse balcon bureau atelier couloir buanderie maison appartement mamie papy papi mamy
+    voisin voisine copain copine famille maman papa frere soeur cousin cousine monsieur
+    madame semaine matin soir hier demain aujourdhui annee mois jour heure beaucoup peu
+    assez trop presque environ quasiment vraiment plutot surtout seulement aussi encore deja
+    toujours jamais souvent parfois ensemble separement chacun chacune quelqu quelque
+    quelques plusieurs certains certaines aucun aucune rien tout tous
     marche marchait marchent fonctionne fonctionnel fonctionnelle fonctionnait casse cassee
     casses abime abimee abimes rouille rouillee raye rayee neuve neufs propre propres ancien
     anciens ancienne anciennes vieux vieille vieilles moderne vintage retro occasion etat
@@ -72,7 +98,13 @@ class Matcher:
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
-        self._deletions = _deletion_index(lexicon.vocabulary)
+        self._targets = frozenset(
+            token
+            for entry in lexicon.entries
+            if entry.kind in (Kind.ITEM, Kind.CONTAINER)
+            for token in entry.tokens
+        )
+        self._deletions = _deletion_index(self._targets)
         self._cache: dict[str, Folded] = {}
 
     def fold(self, token: str) -> Folded:
@@ -105,7 +137,7 @@ class Matcher:
         found: set[str] = set(self._deletions.get(word, ()))
         for index in range(len(word)):
             shorter = word[:index] + word[index + 1 :]
-            if shorter in self.lexicon.vocabulary:
+            if shorter in self._targets:
                 found.add(shorter)
             found.update(self._deletions.get(shorter, ()))
         found = {c for c in found if c[0] == word[0] and _one_edit_apart(word, c)}

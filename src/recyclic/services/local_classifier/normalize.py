@@ -129,10 +129,10 @@ def fold_plural(token: str, vocabulary: Container[str]) -> str:
 # Function words: ignored when matching lexicon phrases ("machine à laver" = "machine laver").
 STOPWORDS = word_set(
     """
-    le la les l un une des du de d au aux a en et ou pour par sur sous dans chez vers son sa
+    le la les l un une des du de d au aux a en et ou pour par sur dans chez vers sa
     ses mon ma mes ton ta tes notre nos votre vos leur leurs ce cet cette ces il elle ils
     elles on je j tu nous vous y c est sont ai as a ont avait etait fait font qui que qu
     quoi dont ne n pas plus tres trop bien encore aussi deja tout toute tous toutes se s me
-    m te t lui eux
+    m te t lui eux moins
     """
 )

@@ -155,6 +155,9 @@ def find_numbers(tokens: Sequence[str]) -> list[NumberSpan]:
             spans.append(NumberSpan(index, index + 1, digit))
             index += 1
             continue
+        if token in ("un", "une") and tokens[index + 1 : index + 2] == ["peu"]:
+            index += 2  # "un peu" (a little) is not a count
+            continue
         if _word_value(token) is not None or token in _MULTIPLIERS:
             value, end = _read_words(tokens, index)
             if end > index:

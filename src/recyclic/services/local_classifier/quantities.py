@@ -29,6 +29,7 @@ _STRICT_MEASURES = word_set(
 # before them names an item ("trois tiroirs" alone is three drawers).
 _ATTRIBUTE_NOUNS = word_set(
     """
+    carte cartes
     place places porte portes tiroir tiroirs fente fentes feu feux foyer foyers bruleur
     bruleurs bouteille bouteilles piece pieces personne personnes volume volumes tome tomes
     roue roues etage etages niveau niveaux branche branches couleur couleurs page pages
@@ -96,6 +97,7 @@ class WeightMention:
     end: int
     kg: float
     corrected: bool  # a correction marker stands between the previous weight and this one
+    attributive: bool = False  # "deux chaises de 4 kilos": the weight of each item
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +108,11 @@ class NumberScan:
     weights: tuple[WeightMention, ...]
     weight_positions: frozenset[int]
     per_item: bool  # "5 kilos chacune": the weight is per item
+
+    @property
+    def weight_is_per_item(self) -> bool:
+        """True when the only weight stated applies to each item ("de 4 kilos", "chacun")."""
+        return self.per_item or (len(self.weights) == 1 and self.weights[0].attributive)
 
 
 def _unit_factor(token: str) -> float | None:
@@ -148,7 +155,7 @@ def _read_weight(
         and following is not None
         and following.start == end
         and 100 <= following.value < 1000
-        and _at(tokens, following.end) in (BREAK, "environ")
+        and _at(tokens, following.end) in (BREAK, "environ", "de", "d")
     ):
         return value + following.value / 1000, following.end
     return value * factor, end
@@ -176,7 +183,8 @@ def scan_numbers(tokens: Sequence[str]) -> NumberScan:
             kg = (previous.value * factor + kg) / 2
             start = previous.start
         corrected = bool(weights) and _has_correction(tokens, weights[-1].end, start)
-        weights.append(WeightMention(start, end, kg, corrected))
+        attributive = start > 1 and _at(tokens, start - 1) in ("de", "d")
+        weights.append(WeightMention(start, end, kg, corrected, attributive))
         used.update(range(start, end))
         last_unit_end = end
     per_item = last_unit_end >= 0 and any(
@@ -189,10 +197,11 @@ def _is_range_start(
     tokens: Sequence[str], previous: NumberSpan, span: NumberSpan, used: set[int]
 ) -> bool:
     """True for "entre 10 et 15 kilos", "40 ou 50 kg": previous number opens a range."""
+    adjacent = previous.end == span.start  # "2-3 kilos" (the hyphen became a space)
+    joined = previous.end + 1 == span.start and _at(tokens, previous.end) in _RANGE_WORDS
     return (
         previous.start not in used
-        and previous.end + 1 == span.start
-        and _at(tokens, previous.end) in _RANGE_WORDS
+        and (adjacent or joined)
         and not previous.article
         and 0 < previous.value < span.value
     )
