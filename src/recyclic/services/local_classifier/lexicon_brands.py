@@ -19,23 +19,24 @@ SINGLE = {
         rosières, scholtes, husqvarna =0.8
     """,
     "EEE-5": """
-        nespresso, senseo, dolce gusto, tassimo, moulinex, rowenta, dyson, krups, delonghi, de
-        longhi, kenwood, magimix, thermomix, cookeo, babyliss, remington, calor, braun, oral b,
-        oralb, karcher, kärcher, black et decker, black and decker, black decker, makita, ryobi,
-        dewalt, metabo, hilti, festool, parkside, worx, einhell, dremel, kitchenaid, riviera et
-        bar, lagrange, nutribullet, vorwerk, kobold, hoover, singer, brother innov is, gopro,
-        polaroid, nikon, pentax, olympus, minolta, jbl, bose, marshall, pioneer, technics,
-        denon, marantz, onkyo, sonos, vtech, tefal actifry, philips sonicare, thomson =0.8,
-        grundig, teleco, severin, domoclip, proline, listo, essentiel b, airfryer, ninja
+        nespresso, senseo, dolce gusto, tassimo, moulinex, rowenta, dyson, krups, delonghi,
+        de longhi, kenwood, magimix, thermomix, cookeo, babyliss, remington, calor, braun,
+        oral b, oralb, karcher, kärcher, black et decker, black and decker, black decker,
+        makita, ryobi, dewalt, metabo, hilti, festool, parkside, worx, einhell, dremel,
+        kitchenaid, riviera et bar, lagrange, nutribullet, vorwerk, kobold, hoover, singer,
+        brother innov is, gopro, polaroid, nikon, pentax, olympus, minolta, jbl, bose, marshall,
+        pioneer, technics, denon, marantz, onkyo, sonos, vtech, tefal actifry, philips sonicare,
+        thomson =0.8, grundig, teleco, severin, domoclip, proline, listo, essentiel b, airfryer,
+        ninja
     """,
     "EEE-6": """
-        iphone, blackberry, nokia, motorola, oppo, oneplus, wiko, alcatel, doro, netgear, tp
-        link, linksys, freebox, livebox, bbox, logitech, epson, brother, lexmark, kyocera,
+        iphone, blackberry, nokia, motorola, oppo, oneplus, wiko, alcatel, doro, netgear,
+        tp link, linksys, freebox, livebox, bbox, logitech, epson, brother, lexmark, kyocera,
         ricoh, xerox, tomtom, garmin, texas instrument, ti 83, playstation, ps1, ps2, ps3, ps4,
         ps5, xbox, wii, nintendo, switch, game boy, gameboy, nintendo ds, 3ds, psp, sega, atari,
-        western digital, seagate, sandisk, synology, packard bell, fujitsu,
-        ds lite, dsi, 3ds xl, nintendo 64, n64, gamecube, game cube, super nintendo, megadrive,
-        dreamcast, sega, game boy advance, game boy color, playstation portable, ps vita
+        western digital, seagate, sandisk, synology, packard bell, fujitsu, ds lite, dsi,
+        3ds xl, nintendo 64, n64, gamecube, game cube, super nintendo, megadrive, dreamcast,
+        sega, game boy advance, game boy color, playstation portable, ps vita
     """,
     "EEE-7": """
         sunpower, voltec
@@ -45,22 +46,21 @@ SINGLE = {
         emma, epeda, treca, kallax, billy, hemnes, malm, poang, ektorp
     """,
     "TLC": """
-        zara, kiabi, levi's, levis, nike =0.8, adidas =0.8, puma =0.8, reebok,
-        converse, vans, new balance, asics =0.6, le coq sportif, lacoste, petit bateau, jacadi,
-        okaidi, tape à l'oeil, cyrillus, promod, camaïeu, celio, jules, uniqlo, primark, shein,
-        gap, benetton, desigual, burberry, chanel =0.6, dior =0.6, gucci =0.6, louis vuitton
-        =0.6, longchamp =0.7, timberland, dr martens, ugg, birkenstock, crocs, geox, aigle =0.6,
-        the north face, columbia =0.6, patagonia, damart, bonobo, devred, armor lux, saint
-        james, sergent major, du pareil au même, vertbaudet, somewhere, comptoir des cotonniers,
-        sézane, naf naf, pimkie, mango,
-        hermès =0.6, lancel
+        zara, kiabi, levi's, levis, nike =0.8, adidas =0.8, puma =0.8, reebok, converse, vans,
+        new balance, asics =0.6, le coq sportif, lacoste, petit bateau, jacadi, okaidi,
+        tape à l'oeil, cyrillus, promod, camaïeu, celio, jules, uniqlo, primark, shein, gap,
+        benetton, desigual, burberry, chanel =0.6, dior =0.6, gucci =0.6, louis vuitton =0.6,
+        longchamp =0.7, timberland, dr martens, ugg, birkenstock, crocs, geox, aigle =0.6,
+        the north face, columbia =0.6, patagonia, damart, bonobo, devred, armor lux,
+        saint james, sergent major, du pareil au même, vertbaudet, somewhere,
+        comptoir des cotonniers, sézane, naf naf, pimkie, mango, hermès =0.6, lancel
     """,
     "JOU": """
         playmobil, lego, duplo, kapla, barbie, fisher price, smoby, vilac, djeco, janod, hasbro,
-        mattel, hot wheels, majorette, nerf, schleich, ravensburger, clementoni, sophie la
-        girafe, polly pocket, my little pony, pokémon, pokemon, bakugan, meccano, brio, little
-        tikes, chicco jouet, lansay, goliath, asmodee, moulin roty, corolle, petshop, action
-        man, monopoly, 1 2 3 soleil, star wars, pat patrouille, marvel =0.6
+        mattel, hot wheels, majorette, nerf, schleich, ravensburger, clementoni,
+        sophie la girafe, polly pocket, my little pony, pokémon, pokemon, bakugan, meccano,
+        brio, little tikes, chicco jouet, lansay, goliath, asmodee, moulin roty, corolle,
+        petshop, action man, monopoly, 1 2 3 soleil, star wars, pat patrouille, marvel =0.6
     """,
     "SPO": """
         quechua, btwin, b twin, rockrider, kalenji, domyos, tribord, rossignol, salomon =0.7,
@@ -71,30 +71,31 @@ SINGLE = {
         vango, trangoa
     """,
     "BRI": """
-        stanley, facom, gardena, wolf garten, fiskars, stihl =0.7, leroy merlin =0.6, castorama
-        =0.6, brico dépôt, magnusson, dexter, tolix, haemmerlin, kärcher outil
+        stanley, facom, gardena, wolf garten, fiskars, stihl =0.7, leroy merlin =0.6,
+        castorama =0.6, brico dépôt, magnusson, dexter, tolix, haemmerlin, kärcher outil
     """,
     "LIV": """
-        folio, gallimard, pocket, harlequin, larousse, robert, bescherelle, bordas,
-        nathan =0.6, dargaud, dupuis, casterman, glénat, kana, pika, marvel comics, astérix,
-        tintin, spirou, pléiade, universalis, reader's digest, paris match, géo, national
-        geographic, science et vie, picsou, mickey parade, martine, oui oui, club des cinq,
-        chair de poule, harry potter
+        folio, gallimard, pocket, harlequin, larousse, robert, bescherelle, bordas, nathan =0.6,
+        dargaud, dupuis, casterman, glénat, kana, pika, marvel comics, astérix, tintin, spirou,
+        pléiade, universalis, reader's digest, paris match, géo, national geographic,
+        science et vie, picsou, mickey parade, martine, oui oui, club des cinq, chair de poule,
+        harry potter
     """,
     "VAI": """
         le creuset, staub, pyrex, tupperware, duralex, arcopal, luminarc, arc international,
-        opinel, laguiole, christofle, bernardaud, haviland, limoges, gien, villeroy, villeroy et
-        boch, cristal d'arques, baccarat =0.6, daum =0.5, de buyer, mauviel, cristel, zwilling,
-        sabatier, bodum, emile henry, revol, cocotte seb, tefal ingenio, ikea 365,
-        bialetti, cafetière bialetti
+        opinel, laguiole, christofle, bernardaud, haviland, limoges, gien, villeroy,
+        villeroy et boch, cristal d'arques, baccarat =0.6, daum =0.5, de buyer, mauviel,
+        cristel, zwilling, sabatier, bodum, emile henry, revol, cocotte seb, tefal ingenio,
+        ikea 365, bialetti, cafetière bialetti
     """,
     "DEC": """
         maison du monde =0.8, lalique =0.7, swarovski =0.6, lladró, lladro, hummel, vitra =0.4
     """,
     "DIV": """
         samsonite, delsey, eastpak, kipling, quiksilver sac, bébé confort, maxi cosi, maxi-cosi,
-        cybex, babymoov, yoyo babyzen, mac laren, maclaren, aubert, ray ban, rayban, swatch
-        =0.7, festina =0.7, fossil =0.6, pandora =0.7, bic, zippo, parker, waterman, vileda
+        cybex, babymoov, yoyo babyzen, mac laren, maclaren, aubert, ray ban, rayban,
+        swatch =0.7, festina =0.7, fossil =0.6, pandora =0.7, bic, zippo, parker, waterman,
+        vileda
     """,
 }
 
