@@ -50,7 +50,7 @@ from enum import Enum
 from functools import cache
 
 from . import lexicon_brands, lexicon_eee, lexicon_home, lexicon_leisure
-from .normalize import STOPWORDS, normalize_text
+from .normalize import BREAK, STOPWORDS, normalize_text
 
 CATEGORY_CODES = (
     "EEE-1",
@@ -137,7 +137,15 @@ _ENTRY = re.compile(
 
 def phrase_tokens(phrase: str) -> tuple[str, ...]:
     """Content tokens of a lexicon phrase ("machine à laver" -> ("machine", "laver"))."""
-    return tuple(t for t in normalize_text(phrase).split() if t not in STOPWORDS and t != ",")
+    return tuple(t for t in normalize_text(phrase).split() if t not in STOPWORDS and t != BREAK)
+
+
+def _many_phrase_tokens(phrases: list[str]) -> list[tuple[str, ...]]:
+    """Content tokens of many phrases with one normalisation pass (the build stays fast)."""
+    joined = normalize_text(" , ".join(phrases)).split(f" {BREAK} ")
+    if len(joined) != len(phrases):  # a phrase vanished in normalisation: do them one by one
+        return [phrase_tokens(phrase) for phrase in phrases]
+    return [tuple(t for t in part.split() if t not in STOPWORDS) for part in joined]
 
 
 def _split_block(block: str) -> Iterator[str]:
@@ -150,12 +158,15 @@ def _split_block(block: str) -> Iterator[str]:
 
 def _parse_entries(block: str, category: str, kind: Kind, weight: float) -> Iterator[Entry]:
     """Parse one data block into entries of `category`."""
-    for raw in _split_block(block):
-        match = _ENTRY.match(raw)
+    raws = list(_split_block(block))
+    matches = [_ENTRY.match(raw) for raw in raws]
+    for raw, match in zip(raws, matches, strict=True):
         if match is None:
             raise ValueError(f"bad lexicon entry: {raw!r}")
+    found = [match for match in matches if match is not None]
+    phrases = _many_phrase_tokens([match["phrase"] for match in found])
+    for raw, match, tokens in zip(raws, found, phrases, strict=True):
         notes = dict(_parse_note(note) for note in (match["notes"] or "").split())
-        tokens = phrase_tokens(match["phrase"])
         if not tokens:
             raise ValueError(f"lexicon entry without content words: {raw!r}")
         entry_kind = Kind.CONTAINER if "container" in notes else kind
@@ -184,10 +195,11 @@ def _parse_note(note: str) -> tuple[str, str]:
 def _brand_entries() -> Iterator[Entry]:
     """Entries for brands and product names."""
     for category, block in lexicon_brands.SINGLE.items():
-        for raw in _split_block(block):
-            name, _, weight = raw.partition("=")
+        parts = [raw.partition("=") for raw in _split_block(block)]
+        names = _many_phrase_tokens([name for name, _, _ in parts])
+        for tokens, (_, _, weight) in zip(names, parts, strict=True):
             share = float(weight) if weight else 1.0
-            yield Entry(phrase_tokens(name), Kind.BRAND, ((category, BRAND_WEIGHT * share),))
+            yield Entry(tokens, Kind.BRAND, ((category, BRAND_WEIGHT * share),))
     for name, spec in lexicon_brands.SPREAD.items():
         weights = tuple(
             (code, BRAND_WEIGHT * float(share))

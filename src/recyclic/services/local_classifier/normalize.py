@@ -42,7 +42,8 @@ _FILLER_PAIRS = frozenset({("c", "est"), ("du", "coup"), ("en", "fait"), ("tu", 
 def strip_accents(text: str) -> str:
     """Return `text` without diacritics (é -> e, ç -> c) and with ligatures expanded."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    # Dropping every non-ASCII code point also drops emoji and symbols: they carry no meaning.
+    return decomposed.encode("ascii", "ignore").decode("ascii")
 
 
 def normalize_text(text: str) -> str:
