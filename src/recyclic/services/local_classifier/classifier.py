@@ -228,22 +228,13 @@ def _modifiers(
         weights = match.entry.weights
         if match.entry.kind is Kind.BRAND and len(weights) == 1 and weights[0][0].startswith("EEE"):
             found[segment_of[match.start]]["electric_brand"] = True
-    cue_sets = {
-        "electric": lexicon.electric,
-        "manual": lexicon.manual,
-        "large": lexicon.large,
-        "small": lexicon.small,
-        "large_hint": lexicon.large_hints,
-        "small_hint": lexicon.small_hints,
-    }
-    for index in range(len(words)):
-        if index in covered or _at(words, index + 1) in _FAMILY_WORDS:
+    for index, word in enumerate(words):
+        candidates = lexicon.modifiers.get(word.word)
+        if not candidates or index in covered or _at(words, index + 1) in _FAMILY_WORDS:
             continue
-        for name, cue_set in cue_sets.items():
-            for size in (1, 2):
-                phrase = tuple(word.word for word in words[index : index + size])
-                if len(phrase) == size and phrase in cue_set:
-                    found[segment_of[index]][name] = True
+        for phrase, name in candidates:
+            if all(_at(words, index + k) == part for k, part in enumerate(phrase)):
+                found[segment_of[index]][name] = True
     return {segment: _combine_modifiers(flags) for segment, flags in found.items()}
 
 

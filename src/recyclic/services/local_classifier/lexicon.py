@@ -253,11 +253,26 @@ def _combine(first: Entry, second: Entry) -> Entry:
     return Entry(first.tokens, first.kind, ranked)
 
 
-def _cue_set(*specs: str) -> frozenset[tuple[str, ...]]:
-    """Modifier cue phrases as token tuples (stopwords kept: "sur pied", "a pile")."""
-    return frozenset(
-        tuple(normalize_text(raw).split()) for spec in specs for raw in _split_block(spec)
-    )
+def _modifier_index() -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
+    """Modifier cue phrases by first word, with the modifier they stand for.
+
+    Stopwords are kept in these phrases ("sur pied", "a pile"): they are matched on the whole
+    token list, not on content words.
+    """
+    specs = {
+        "electric": ELECTRIC_CUES,
+        "manual": MANUAL_CUES,
+        "large": LARGE_CUES,
+        "large_hint": LARGE_HINTS,
+        "small": SMALL_CUES,
+        "small_hint": SMALL_HINTS,
+    }
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+    for name, spec in specs.items():
+        for raw in _split_block(spec):
+            phrase = tuple(normalize_text(raw).split())
+            by_first[phrase[0]].append((phrase, name))
+    return {first: tuple(group) for first, group in by_first.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,12 +282,7 @@ class Lexicon:
     index: dict[str, tuple[Entry, ...]]
     vocabulary: frozenset[str]
     conflicts: tuple[str, ...]
-    electric: frozenset[tuple[str, ...]]
-    manual: frozenset[tuple[str, ...]]
-    large: frozenset[tuple[str, ...]]
-    large_hints: frozenset[tuple[str, ...]]
-    small: frozenset[tuple[str, ...]]
-    small_hints: frozenset[tuple[str, ...]]
+    modifiers: dict[str, tuple[tuple[tuple[str, ...], str], ...]]
 
     @property
     def entries(self) -> Iterator[Entry]:
@@ -292,8 +302,7 @@ def get_lexicon() -> Lexicon:
         first: tuple(sorted(group, key=lambda e: -len(e.tokens)))
         for first, group in by_first.items()
     }
-    cues = (ELECTRIC_CUES, MANUAL_CUES, LARGE_CUES, LARGE_HINTS, SMALL_CUES, SMALL_HINTS)
-    cue_sets = [_cue_set(spec) for spec in cues]
+    modifiers = _modifier_index()
     vocabulary = {token for entry in merged.values() for token in entry.tokens}
-    vocabulary.update(token for cue_set in cue_sets for cue in cue_set for token in cue)
-    return Lexicon(index, frozenset(vocabulary), tuple(conflicts), *cue_sets)
+    vocabulary.update(t for group in modifiers.values() for phrase, _ in group for t in phrase)
+    return Lexicon(index, frozenset(vocabulary), tuple(conflicts), modifiers)
