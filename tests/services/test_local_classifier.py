@@ -160,6 +160,8 @@ def test_counted_containers_and_counted_contents() -> None:
     assert classify("trois sacs de linge").quantity == 3
     assert classify("un lot de 5 livres").quantity == 5
     assert classify("des cartons de livres").quantity is None
+    assert classify("un lot : 4 chaises").quantity == 4
+    assert classify("un carton, des livres").quantity == 1
 
 
 def test_a_pair_is_one_but_pairs_are_counted() -> None:
@@ -480,6 +482,7 @@ def test_empty_allowed_is_a_programming_error() -> None:
 
 def test_normalized_text_is_the_cache_key() -> None:
     assert classify("Euh, L'ASPIRATEUR !").normalized_text == "aspirateur"
+    assert classify("bah c'est un frigo, voilà").normalized_text == "un frigo"
     assert normalize_text("une lave-linge") == "une lave linge"
     assert classify("une chaise").normalized_text != classify("des chaises").normalized_text
 

@@ -53,6 +53,7 @@ class _Reading:
     has_own_count: bool = False
     starts_with_de: bool = False
     holds_content: bool = False
+    stated: bool = False  # a number was given, not only a determiner
 
 
 _NONE = _Reading(_Kind.NONE)
@@ -74,6 +75,11 @@ def count_items(
         reading = _read_clause(tokens, clause, numbers, live_nouns, scan)
         if reading.kind is _Kind.NONE:
             continue
+        if _fills_container(clause, reading, previous):
+            # "un lot : 4 chaises", "un carton, des livres": the content of a bare container.
+            items[-1] = reading.count if reading.stated else items[-1]
+            previous = _Reading(_Kind.ITEM, items[-1], holds_content=True)
+            continue
         if not items or _starts_new_item(clause, reading, previous):
             items.append(reading.count)
             previous = reading
@@ -90,6 +96,16 @@ def count_items(
         return None
     total = sum(count for count in items if count is not None)
     return total if 1 <= total <= _MAX_QUANTITY else None
+
+
+def _fills_container(clause: _Clause, reading: _Reading, previous: _Reading | None) -> bool:
+    """True when an item clause right after a comma names what a bare container holds."""
+    return (
+        previous is not None
+        and previous.kind is _Kind.BARE_CONTAINER
+        and reading.kind is _Kind.ITEM
+        and clause.opener is _Opener.BREAK
+    )
 
 
 def _starts_new_item(clause: _Clause, reading: _Reading, previous: _Reading | None) -> bool:
@@ -203,7 +219,7 @@ def _read_noun_clause(
             count = multiplied
         elif starts_with_de and clause.positions[0] - 1 in scan.weight_positions:
             count = None  # "deux kilos de vêtements": a mass, not a count
-    return _Reading(_Kind.ITEM, count, has_own_count, starts_with_de)
+    return _Reading(_Kind.ITEM, count, has_own_count, starts_with_de, stated=stated is not None)
 
 
 def _read_container(

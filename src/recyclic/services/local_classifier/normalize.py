@@ -22,6 +22,7 @@ _APOSTROPHES = re.compile(r"[’‘`´ʼ]")
 # ("tour d'ordinateur" -> "tour de ordinateur") because quantity rules read "de".
 _ELISION = re.compile(r"\b(qu|jusqu|lorsqu|puisqu|[ljcnsmt])'")
 _ELISION_DE = re.compile(r"\bd'")
+_C_EST = re.compile(r"\bc'est\b")  # a speech filler ("c'est un frigo")
 _DECIMAL = re.compile(r"(\d)[.,](\d)")
 _GLUED_UNIT = re.compile(r"(\d)(kgs?|kilos?|g|gr|grs|cm|mm|m|l|w|v|to|go|mo|ans?|x)\b")
 _MULTIPLIER = re.compile(r"\bx(\d)")
@@ -54,6 +55,7 @@ def normalize_text(text: str) -> str:
     """
     text = strip_accents(_APOSTROPHES.sub("'", text.lower()))
     text = _COMPOUNDS.sub(r"\1\2", text)
+    text = _C_EST.sub(" ", text)
     text = _ELISION_DE.sub("de ", text)
     text = _ELISION.sub(" ", text)
     text = _DECIMAL.sub(r"\1.\2", text)
