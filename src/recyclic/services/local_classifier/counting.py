@@ -86,9 +86,10 @@ def count_items(
         elif clause.opener is _Opener.CORRECTION:
             items[-1] = reading.count
         elif reading.kind is not _Kind.ITEM:
-            # "casseroles et poêles, une dizaine" / "câbles et chargeurs, un sac": a trailing
-            # count covers the whole uncounted list; otherwise it refines the last item.
-            if all(count is None for count in items):
+            # "casseroles et poêles, une dizaine" / "des boules et une guirlande, un carton":
+            # a trailing count covers an uncounted list, a trailing container holds the list;
+            # otherwise the count refines the last item.
+            if reading.kind is _Kind.BARE_CONTAINER or all(count is None for count in items):
                 items = [reading.count]
             else:
                 items[-1] = reading.count
@@ -114,11 +115,12 @@ def _starts_new_item(clause: _Clause, reading: _Reading, previous: _Reading | No
         return False
     if reading.kind is _Kind.BARE_CONTAINER:
         return clause.opener is _Opener.AND
+    if previous is not None and previous.holds_content:
+        # "un carton de draps et de rideaux", "un lot de vaisselle, des assiettes et des
+        # verres": still the container's content unless a new count is stated.
+        return reading.stated and not reading.starts_with_de
     if clause.opener is _Opener.BREAK:
         return reading.has_own_count  # ", écran fissuré" describes; ", une lampe" adds
-    if previous is not None and previous.holds_content:
-        # "un carton de draps et de rideaux", "un lot de CD et DVD": still the container.
-        return reading.has_own_count and not reading.starts_with_de
     return True
 
 
