@@ -178,6 +178,7 @@ def test_a_pair_is_one_but_pairs_are_counted() -> None:
         ("box internet et un routeur", 2),
         ("un grille pain et une bouilloire", 2),
         ("une table et six chaises", 7),
+        ("une table + 4 chaises", 5),
     ],
 )
 def test_listed_items_add_up(text: str, quantity: int) -> None:

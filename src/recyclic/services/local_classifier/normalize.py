@@ -61,6 +61,7 @@ def normalize_text(text: str) -> str:
     text = _DECIMAL.sub(r"\1.\2", text)
     text = _PUNCTUATION.sub(f" {BREAK} ", text)
     text = text.replace("'", " ").replace("-", " ").replace("_", " ")
+    text = text.replace("+", " et ").replace("&", " et ")  # "une table + 4 chaises"
     text = _NON_WORD.sub(lambda match: f" {BREAK} " if "," in match.group() else " ", text)
     text = _GLUED_UNIT.sub(r"\1 \2", text)
     text = _MULTIPLIER.sub(r"x \1", text)
