@@ -125,6 +125,7 @@ async def test_voice_note_is_transcribed_then_classified_by_gemini(
     assert "Transcris" in transcription.texts[0]
     # Structured output: JSON constrained to the active codes, prompt built from the table.
     assert classification.generation_config["responseMimeType"] == "application/json"
+    assert classification.generation_config["temperature"] == 0
     schema = classification.response_schema
     assert schema is not None
     assert schema["properties"]["category"]["enum"] == CODES

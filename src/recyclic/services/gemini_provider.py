@@ -199,14 +199,19 @@ class GeminiProvider:
     def _build_chat(self) -> ChatGoogleGenerativeAI:
         from langchain_google_genai import ChatGoogleGenerativeAI
 
+        options: dict[str, Any] = {}
+        if self.model.startswith(("gemini-1", "gemini-2")):
+            # Deterministic answers for the same description; Google advises against lowering
+            # the temperature of Gemini 3 and later, so those keep their default.
+            options["temperature"] = 0
         return ChatGoogleGenerativeAI(
             model=self.model,
             api_key=self.settings.gemini_api_key,
             base_url=self.settings.gemini_base_url or None,
             vertexai=False,
-            temperature=0,
             max_retries=1,  # one attempt per call: tenacity owns retries
             timeout=self.settings.ai_timeout_seconds,
+            **options,
         )
 
     async def _structured_runnable(self, codes: tuple[str, ...]) -> Any:
