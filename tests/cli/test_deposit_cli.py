@@ -1,9 +1,8 @@
-"""`recyclic classify`, `recyclic audio purge` and the demo deposits."""
+"""`recyclic audio purge` and the demo deposits (`classify`: tests/cli/test_classify.py)."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -42,23 +41,6 @@ def env(cli_database: TestDatabase, tmp_path: Path) -> dict[str, str]:
 def _invoke(args: list[str], env: dict[str, str]):  # type: ignore[no-untyped-def]
     get_settings.cache_clear()
     return runner.invoke(app, args, env=env)
-
-
-def test_classify_prints_json_offline(env: dict[str, str]) -> None:
-    result = _invoke(["classify", "un vieux frigo, environ 40 kilos"], env)
-    assert result.exit_code == 0, result.output
-    body = json.loads(result.output)
-    assert (body["category"], body["provider"]) == ("EEE-1", "local")
-    assert (body["quantity"], body["weight_kg"]) == (1, 40)
-    assert 0 <= body["confidence"] <= 100
-    assert isinstance(body["alternatives"], list)
-
-
-def test_classify_refuses_an_empty_text_in_one_line(env: dict[str, str]) -> None:
-    result = _invoke(["classify", "   "], env)
-    assert result.exit_code == 1
-    assert "description est vide" in result.output
-    assert "Traceback" not in result.output
 
 
 def _seed_recordings(env: dict[str, str]) -> tuple[str, list[Path], str]:

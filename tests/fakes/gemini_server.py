@@ -2,7 +2,8 @@
 
 It speaks the REST wire format the installed google-genai SDK sends and parses:
 `POST /{v1|v1beta}/models/{model}:generateContent` with the key in `x-goog-api-key`, a JSON
-body with `contents[].parts[]` (`text` or `inlineData {data: base64, mimeType}`),
+body with `contents[].parts[]` (`text` or `inlineData {data: base64, mimeType}` — the SDK
+writes URL-safe base64 and `mime_type`),
 `systemInstruction` and `generationConfig` (`responseMimeType`, `responseJsonSchema`); answers
 are `candidates[0].content.parts[].text`, errors are Google's `{"error": {code, message,
 status}}`. The real LangChain client is pointed at it through `RECYCLIC_GEMINI_BASE_URL`.
@@ -26,6 +27,7 @@ from typing import Any
 from aiohttp import web
 
 _PATH = re.compile(r"^/(?P<version>v1|v1beta)/models/(?P<model>[^/:]+):generateContent$")
+_URLSAFE_TO_STANDARD = str.maketrans("-_", "+/")
 _STATUS_NAMES = {
     400: "INVALID_ARGUMENT",
     401: "UNAUTHENTICATED",
@@ -186,8 +188,10 @@ class FakeGeminiServer:
         mime = inline.get("mimeType") or inline.get("mime_type") or ""
         if not mime:
             self.problems.append("inline data without MIME type")
+        # Protobuf JSON accepts both alphabets; the Python SDK sends the URL-safe one.
+        encoded = str(inline.get("data", "")).translate(_URLSAFE_TO_STANDARD)
         try:
-            data = base64.b64decode(inline.get("data", ""), validate=True)
+            data = base64.b64decode(encoded, validate=True)
         except (binascii.Error, ValueError):
             self.problems.append("inline data is not base64")
             data = b""

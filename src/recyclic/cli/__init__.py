@@ -16,8 +16,8 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command("serve")(serve)
+app.command("classify")(classify)
 app.add_typer(db.app, name="db")
 app.add_typer(admin.app, name="admin")
 app.add_typer(demo.app, name="demo")
-app.command("classify")(classify)
 app.add_typer(audio.app, name="audio")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import inspect
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
@@ -184,30 +185,44 @@ class GeminiProvider:
         self.model = settings.gemini_model
         self._llm: ChatGoogleGenerativeAI | None = None
         self._structured: dict[tuple[str, ...], Any] = {}
+        self._building = asyncio.Lock()
 
-    def _chat(self) -> ChatGoogleGenerativeAI:
+    async def _chat(self) -> ChatGoogleGenerativeAI:
         if self._llm is None:
-            from langchain_google_genai import ChatGoogleGenerativeAI
-
-            self._llm = ChatGoogleGenerativeAI(
-                model=self.model,
-                api_key=self.settings.gemini_api_key,
-                base_url=self.settings.gemini_base_url or None,
-                vertexai=False,
-                temperature=0,
-                max_retries=1,  # one attempt per call: tenacity owns retries
-                timeout=self.settings.ai_timeout_seconds,
-            )
+            async with self._building:
+                if self._llm is None:
+                    # Importing LangChain and the SDK costs over a second of CPU: keep it off
+                    # the event loop, which is serving other requests meanwhile.
+                    self._llm = await asyncio.to_thread(self._build_chat)
         return self._llm
 
-    def _structured_runnable(self, codes: tuple[str, ...]) -> Any:
+    def _build_chat(self) -> ChatGoogleGenerativeAI:
+        from langchain_google_genai import ChatGoogleGenerativeAI
+
+        options: dict[str, Any] = {}
+        if self.model.startswith(("gemini-1", "gemini-2")):
+            # Deterministic answers for the same description; Google advises against lowering
+            # the temperature of Gemini 3 and later, so those keep their default.
+            options["temperature"] = 0
+        return ChatGoogleGenerativeAI(
+            model=self.model,
+            api_key=self.settings.gemini_api_key,
+            base_url=self.settings.gemini_base_url or None,
+            vertexai=False,
+            max_retries=1,  # one attempt per call: tenacity owns retries
+            timeout=self.settings.ai_timeout_seconds,
+            **options,
+        )
+
+    async def _structured_runnable(self, codes: tuple[str, ...]) -> Any:
         runnable = self._structured.get(codes)
         if runnable is None:
             if len(self._structured) >= _STRUCTURED_RUNNABLES_KEPT:
                 self._structured.clear()
             # include_raw: a malformed answer comes back as `parsing_error` (no exception),
             # which we treat as a failure without retrying.
-            runnable = self._chat().with_structured_output(
+            chat = await self._chat()
+            runnable = chat.with_structured_output(
                 answer_model(codes), method="json_schema", include_raw=True
             )
             self._structured[codes] = runnable
@@ -215,17 +230,17 @@ class GeminiProvider:
 
     async def classify(self, text: str, categories: Sequence[CategoryInfo]) -> Classification:
         """Classify one description into one of `categories`."""
+        codes = tuple(category.code for category in categories)
+        runnable = await self._ready(self._structured_runnable(codes))
         from langchain_core.messages import HumanMessage, SystemMessage
 
-        codes = tuple(category.code for category in categories)
-        runnable = self._structured_runnable(codes)
         messages = [
             SystemMessage(classification_system_prompt(categories)),
             HumanMessage(classification_user_prompt(text)),
         ]
 
         async def attempt() -> Classification:
-            result = await runnable.ainvoke(messages)
+            result = await runnable.ainvoke(messages, config={"callbacks": _callbacks()})
             parsed = result.get("parsed") if isinstance(result, dict) else None
             if not isinstance(parsed, ClassificationAnswer):
                 error = result.get("parsing_error") if isinstance(result, dict) else None
@@ -236,6 +251,7 @@ class GeminiProvider:
 
     async def transcribe(self, audio: bytes, mime: str) -> str:
         """Transcribe a recording sent inline (base64) with its MIME type."""
+        chat = await self._ready(self._chat())
         from langchain_core.messages import HumanMessage
 
         message = HumanMessage(
@@ -250,10 +266,18 @@ class GeminiProvider:
         )
 
         async def attempt() -> str:
-            response = await self._chat().ainvoke([message])
+            response = await chat.ainvoke([message], config={"callbacks": _callbacks()})
             return _message_text(response.content)
 
         return await self._with_retries("transcription", attempt)
+
+    async def _ready(self, setup: Awaitable[T]) -> T:
+        """The client (built once, outside the per-attempt timeout), or a `GeminiError`."""
+        try:
+            return await setup
+        except Exception as exc:  # a broken installation or setting must not break deposits
+            logger.error("Gemini client setup failed: %s: %s", type(exc).__name__, exc)
+            raise GeminiError(f"client setup failed: {type(exc).__name__}") from exc
 
     async def _with_retries(self, operation: str, call: Callable[[], Awaitable[T]]) -> T:
         settings = self.settings
@@ -304,6 +328,37 @@ def _log_retry(operation: str, state: RetryCallState) -> None:
         describe_failure(exc) if exc else "?",
         delay,
     )
+
+
+@lru_cache(maxsize=1)
+def _callbacks() -> list[Any]:
+    """LangChain callbacks for every Gemini call (built on first use, like LangChain itself)."""
+    from langchain_core.callbacks import AsyncCallbackHandler
+
+    class CloseUnreadErrorBodies(AsyncCallbackHandler):
+        """Work around LangChain reading an error body with a sync `response.json()`.
+
+        On a 5xx, langchain-core records `error.response.json()` for its callbacks; with the
+        SDK's aiohttp transport that is a coroutine nobody awaits, which Python reports as a
+        RuntimeWarning when it is collected. Closing it here keeps the logs (and -W error) clean.
+        """
+
+        async def on_llm_error(
+            self,
+            error: BaseException,
+            *,
+            run_id: Any,
+            parent_run_id: Any = None,
+            tags: list[str] | None = None,
+            **kwargs: Any,
+        ) -> None:
+            for generations in getattr(kwargs.get("response"), "generations", None) or []:
+                for generation in generations:
+                    body = generation.message.response_metadata.get("body")
+                    if inspect.iscoroutine(body):
+                        body.close()
+
+    return [CloseUnreadErrorBodies()]
 
 
 def _message_text(content: str | list[Any]) -> str:

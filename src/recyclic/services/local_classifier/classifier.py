@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from .counting import count_items
 from .lexicon import CATEGORY_CODES, Entry, Kind, Lexicon
 from .matching import Folded, Match, get_matcher
-from .normalize import BREAK, normalize_text
+from .normalize import BREAK, normalize_text, word_set
 from .quantities import (
     COLLECTIVE_PLURALS,
     NounSpan,
@@ -34,6 +34,12 @@ FUZZY_FACTOR = 0.75
 ELECTRIC_ALONE_WEIGHT = 0.6  # "un truc électrique": open scope says EEE, size unknown
 _PREPOSITIONS = frozenset({"de", "d", "du", "a", "au", "aux", "en", "pour", "sur"})
 _SEGMENT_BREAKS = frozenset({BREAK, "et", "avec", "puis", "ainsi"})
+# "grand-mère", "petite-fille": family words, not size cues.
+_FAMILY_WORDS = word_set(
+    """
+    mere pere parent parents oncle tante fils fille filles enfant enfants
+    """
+)
 
 # Siblings offered as alternatives when nothing else scored (the volunteer's likely fix).
 _NEIGHBOURS = {
@@ -75,6 +81,7 @@ class _Modifiers:
     electric: bool = False
     manual: bool = False
     size: str | None = None  # "large" or "small"
+    electric_brand: bool = False  # only moves items that have an electric variant
 
 
 def classify_text(text: str, allowed: Collection[str] | None = None) -> LocalClassification:
@@ -87,19 +94,37 @@ def classify_text(text: str, allowed: Collection[str] | None = None) -> LocalCla
     words = [matcher.fold(token) for token in tokens]
     matches = matcher.find_matches(words, tokens)
     scan = scan_numbers(tokens)
-    items = [m for m in matches if m.entry.kind in (Kind.ITEM, Kind.CONTAINER)]
+    items = _resolve_holders(
+        [m for m in matches if m.entry.kind in (Kind.ITEM, Kind.CONTAINER)], tokens
+    )
     measures = measure_positions(tokens, scan, [m.start for m in items])
     # "armoire deux portes": the unit noun of a measure is not an item ("45 tours" still is).
     items = [m for m in items if m.start not in measures or tokens[m.start][0].isdigit()]
     nouns = [_noun_span(m, tokens, words) for m in items if m.start not in measures]
     quantity = count_items(tokens, scan, measures, nouns)
     weight = total_weight_grams(scan, tokens, [m.start for m in items])
-    if weight is not None and scan.per_item and quantity is not None:
+    if weight is not None and quantity is not None and scan.weight_is_per_item:
         weight *= quantity
     cues = [m for m in matches if m.entry.kind in (Kind.BRAND, Kind.CUE)]
     scores = _score(tokens, words, items, cues, matcher.lexicon)
     category, confidence, alternatives = _rank(scores, allowed)
     return LocalClassification(category, confidence, alternatives, quantity, weight, normalized)
+
+
+def _resolve_holders(items: list[Match], tokens: Sequence[str]) -> list[Match]:
+    """Turn "pile"/"jeu" into containers when "de" + another item follows them."""
+    resolved: list[Match] = []
+    for position, match in enumerate(items):
+        following = items[position + 1] if position + 1 < len(items) else None
+        if (
+            match.entry.holder
+            and following is not None
+            and following.start - match.end <= 2
+            and tokens[match.end : match.end + 1] in (["de"], ["d"])
+        ):
+            match = Match(match.start, match.end, match.entry.as_container(), match.fuzzy)
+        resolved.append(match)
+    return resolved
 
 
 def _noun_span(match: Match, tokens: Sequence[str], words: Sequence[Folded]) -> NounSpan:
@@ -114,10 +139,10 @@ def _segments(tokens: Sequence[str]) -> tuple[list[int], list[bool]]:
     segment_of: list[int] = []
     accessory: list[bool] = []
     segment, in_accessory = 0, False
-    for token in tokens:
-        if token in _SEGMENT_BREAKS:
+    for word in tokens:
+        if word in _SEGMENT_BREAKS:
             segment += 1
-            in_accessory = token == "avec" or (in_accessory and token != BREAK)
+            in_accessory = word == "avec" or (in_accessory and word != BREAK)
         segment_of.append(segment)
         accessory.append(in_accessory)
     return segment_of, accessory
@@ -132,7 +157,7 @@ def _score(
 ) -> dict[str, float]:
     """Sum the evidence for each category."""
     segment_of, accessory = _segments(tokens)
-    modifiers = _modifiers(words, items, segment_of, lexicon)
+    modifiers = _modifiers(words, items, cues, segment_of, lexicon)
     scores: dict[str, float] = defaultdict(float)
     head_taken = False
     previous: dict[int, Match] = {}
@@ -174,6 +199,8 @@ def _variant(entry: Entry, code: str, mods: _Modifiers) -> str:
         return code
     if mods.manual and entry.manual:
         return entry.manual
+    if mods.electric_brand and entry.electric:
+        return entry.electric
     if mods.electric:
         if entry.electric:
             return entry.electric
@@ -187,28 +214,33 @@ def _variant(entry: Entry, code: str, mods: _Modifiers) -> str:
 
 
 def _modifiers(
-    words: Sequence[Folded], items: Sequence[Match], segment_of: Sequence[int], lexicon: Lexicon
+    words: Sequence[Folded],
+    items: Sequence[Match],
+    cues: Sequence[Match],
+    segment_of: Sequence[int],
+    lexicon: Lexicon,
 ) -> dict[int, _Modifiers]:
     """Find electric/manual/size cues outside matched phrases, per segment."""
     covered = {i for match in items for i in range(match.start, match.end)}
     found: dict[int, dict[str, bool]] = defaultdict(dict)
-    cue_sets = {
-        "electric": lexicon.electric,
-        "manual": lexicon.manual,
-        "large": lexicon.large,
-        "small": lexicon.small,
-        "large_hint": lexicon.large_hints,
-        "small_hint": lexicon.small_hints,
-    }
-    for index in range(len(words)):
-        if index in covered:
+    for match in cues:
+        # "presse-agrumes Braun": a brand that only makes electrical goods means electric.
+        weights = match.entry.weights
+        if match.entry.kind is Kind.BRAND and len(weights) == 1 and weights[0][0].startswith("EEE"):
+            found[segment_of[match.start]]["electric_brand"] = True
+    for index, word in enumerate(words):
+        candidates = lexicon.modifiers.get(word.word)
+        if not candidates or index in covered or _at(words, index + 1) in _FAMILY_WORDS:
             continue
-        for name, cue_set in cue_sets.items():
-            for size in (1, 2):
-                phrase = tuple(word.word for word in words[index : index + size])
-                if len(phrase) == size and phrase in cue_set:
-                    found[segment_of[index]][name] = True
+        for phrase, name in candidates:
+            if all(_at(words, index + k) == part for k, part in enumerate(phrase)):
+                found[segment_of[index]][name] = True
     return {segment: _combine_modifiers(flags) for segment, flags in found.items()}
+
+
+def _at(words: Sequence[Folded], index: int) -> str:
+    """The folded word at `index`, or an empty string past the end."""
+    return words[index].word if index < len(words) else ""
 
 
 def _combine_modifiers(flags: dict[str, bool]) -> _Modifiers:
@@ -217,7 +249,12 @@ def _combine_modifiers(flags: dict[str, bool]) -> _Modifiers:
     if not large and not small:
         large, small = flags.get("large_hint", False), flags.get("small_hint", False)
     size = "large" if large and not small else "small" if small and not large else None
-    return _Modifiers(flags.get("electric", False), flags.get("manual", False), size)
+    return _Modifiers(
+        flags.get("electric", False),
+        flags.get("manual", False),
+        size,
+        flags.get("electric_brand", False),
+    )
 
 
 def _rank(
@@ -249,7 +286,7 @@ def _confidence(best: float, second: float) -> int:
     """Confidence grows with the evidence and with its lead over the runner-up."""
     evidence = 1.0 - math.exp(-best / 2.0)
     dominance = best / (best + second)
-    return max(20, min(95, round(20 + 75 * evidence * dominance**1.5)))
+    return max(20, min(95, round(20 + 75 * evidence * math.pow(dominance, 1.5))))
 
 
 def _fallback(allowed: Collection[str] | None) -> str:

@@ -53,6 +53,7 @@ class _Reading:
     has_own_count: bool = False
     starts_with_de: bool = False
     holds_content: bool = False
+    stated: bool = False  # a number was given, not only a determiner
 
 
 _NONE = _Reading(_Kind.NONE)
@@ -74,15 +75,38 @@ def count_items(
         reading = _read_clause(tokens, clause, numbers, live_nouns, scan)
         if reading.kind is _Kind.NONE:
             continue
+        if _fills_container(clause, reading, previous):
+            # "un lot : 4 chaises", "un carton, des livres": the content of a bare container.
+            items[-1] = reading.count if reading.stated else items[-1]
+            previous = _Reading(_Kind.ITEM, items[-1], holds_content=True)
+            continue
         if not items or _starts_new_item(clause, reading, previous):
             items.append(reading.count)
             previous = reading
-        elif reading.kind is not _Kind.ITEM or clause.opener is _Opener.CORRECTION:
+        elif clause.opener is _Opener.CORRECTION:
             items[-1] = reading.count
+        elif reading.kind is not _Kind.ITEM:
+            # "casseroles et poêles, une dizaine" / "des boules et une guirlande, un carton":
+            # a trailing count covers an uncounted list, a trailing container holds the list;
+            # otherwise the count refines the last item.
+            if reading.kind is _Kind.BARE_CONTAINER or all(count is None for count in items):
+                items = [reading.count]
+            else:
+                items[-1] = reading.count
     if not items or any(count is None for count in items):
         return None
     total = sum(count for count in items if count is not None)
     return total if 1 <= total <= _MAX_QUANTITY else None
+
+
+def _fills_container(clause: _Clause, reading: _Reading, previous: _Reading | None) -> bool:
+    """True when an item clause right after a comma names what a bare container holds."""
+    return (
+        previous is not None
+        and previous.kind is _Kind.BARE_CONTAINER
+        and reading.kind is _Kind.ITEM
+        and clause.opener is _Opener.BREAK
+    )
 
 
 def _starts_new_item(clause: _Clause, reading: _Reading, previous: _Reading | None) -> bool:
@@ -91,11 +115,12 @@ def _starts_new_item(clause: _Clause, reading: _Reading, previous: _Reading | No
         return False
     if reading.kind is _Kind.BARE_CONTAINER:
         return clause.opener is _Opener.AND
+    if previous is not None and previous.holds_content:
+        # "un carton de draps et de rideaux", "un lot de vaisselle, des assiettes et des
+        # verres": still the container's content unless a new count is stated.
+        return reading.stated and not reading.starts_with_de
     if clause.opener is _Opener.BREAK:
         return reading.has_own_count  # ", écran fissuré" describes; ", une lampe" adds
-    if previous is not None and previous.holds_content:
-        # "un carton de draps et de rideaux", "un lot de CD et DVD": still the container.
-        return reading.has_own_count and not reading.starts_with_de
     return True
 
 
@@ -103,19 +128,17 @@ def _dead_positions(tokens: Sequence[str], scan: NumberScan, measures: frozenset
     """Positions that never count: weights, measures and accessory clauses ("avec sa housse")."""
     dead = set(scan.weight_positions) | set(measures)
     in_accessory = False
-    for index, token in enumerate(tokens):
-        if token == "avec":
+    for index, word in enumerate(tokens):
+        if word == "avec":
             in_accessory = True
-        elif token == BREAK:
+        elif word == BREAK:
             in_accessory = False
         if in_accessory:
             dead.add(index)
     return dead
 
 
-def _clauses(
-    tokens: Sequence[str], dead: set[int], numbers: Sequence[NumberSpan]
-) -> list[_Clause]:
+def _clauses(tokens: Sequence[str], dead: set[int], numbers: Sequence[NumberSpan]) -> list[_Clause]:
     """Split live tokens into clauses at commas, "et" and self-corrections."""
     inside_numbers = {i for span in numbers for i in range(span.start + 1, span.end)}
     clauses = [_Clause(_Opener.START)]
@@ -198,7 +221,7 @@ def _read_noun_clause(
             count = multiplied
         elif starts_with_de and clause.positions[0] - 1 in scan.weight_positions:
             count = None  # "deux kilos de vêtements": a mass, not a count
-    return _Reading(_Kind.ITEM, count, has_own_count, starts_with_de)
+    return _Reading(_Kind.ITEM, count, has_own_count, starts_with_de, stated=stated is not None)
 
 
 def _read_container(
@@ -240,9 +263,9 @@ def _multiplier_after(
 ) -> int | None:
     """Count written after the noun as "chaises x 4"."""
     for span in numbers:
-        if span.start > head.start and span.start in clause.positions:
-            if tokens[span.start - 1] == "x":
-                return _as_count(span)
+        after_head = span.start > head.start and span.start in clause.positions
+        if after_head and tokens[span.start - 1] == "x":
+            return _as_count(span)
     return None
 
 

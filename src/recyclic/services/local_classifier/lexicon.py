@@ -2,45 +2,42 @@
 
 Category choices for ambiguous items (conventions of categories.md, completed where silent):
 
-| item                                   | code        | why                                          |
-|----------------------------------------|-------------|----------------------------------------------|
-| lampe de chevet / de bureau, lustre    | EEE-5       | light fixture, small                         |
-| lampadaire, lampe sur pied, halogène   | EEE-4       | fixture > 50 cm; "petit …" gives EEE-5       |
-| ampoule, néon, tube fluorescent        | EEE-3       | lamps                                        |
-| four                                   | EEE-4       | "mini four", "four micro-ondes": EEE-5       |
-| radiateur bain d'huile                 | EEE-1       | categories.md                                |
-| radiateur électrique, convecteur       | EEE-5       | "grand radiateur": EEE-4                     |
-| ventilateur                            | EEE-5       | "sur pied"/"grand": EEE-4 (size rule)        |
-| tondeuse (à gazon)                     | EEE-4       | "thermique"/"manuelle": BRI                  |
-| tronçonneuse, taille-haie, souffleur   | EEE-5       | open scope; "thermique": BRI                 |
-| nettoyeur haute pression (Karcher)     | EEE-5       | "gros …": EEE-4                              |
-| vélo / trottinette électrique, VAE     | EEE-5       | electrical (open scope), as e-scooters       |
-| vélo, trottinette, vélo d'appartement  | SPO         | non-electric by default                      |
-| tapis de course                        | EEE-4       | motorised and large                          |
-| jouet électrique, voiture télécommandée| EEE-5       | electric toys                                |
-| console, manette                       | EEE-6       | computing devices                            |
-| jeux vidéo (discs, cartridges)         | LIV         | media                                        |
-| liseuse                                | EEE-2       | screen > 100 cm²                             |
-| montre                                 | DIV         | accessory; "montre connectée": EEE-6         |
-| table à repasser, cintre, étendoir     | DIV         | household items, not furniture               |
-| couette, oreiller, traversin, plaid    | TLC         | household linen; matelas/sommier are MOB     |
-| coussin, rideau, nappe                 | TLC         | household linen                              |
-| tapis (rug)                            | DEC         | not linen; "tapis de bain" TLC               |
-| sac à main, ceinture, chapeau          | TLC         | clothing accessories                         |
-| sac à dos, valise, lunettes, bijoux    | DIV         |                                              |
-| poussette, siège auto, porte-bébé      | DIV         | childcare, neither toy nor furniture         |
-| lit bébé, chaise haute, table à langer | MOB         | furniture                                    |
-| mobilier de jardin, parasol, transat   | MOB         | garden furniture is furniture                |
-| barbecue (charbon/gaz), pot de fleurs  | BRI         | garden; "barbecue électrique": EEE-5         |
-| instruments de musique                 | SPO         | leisure; "guitare électrique" stays SPO      |
-|                                        |             | (passive pickups); "piano numérique": EEE-4  |
-| tricycle, draisienne                   | JOU / SPO   | toy / balance bike                           |
-| déguisement                            | JOU         | play item                                    |
-| figurine                               | JOU         | "figurine en porcelaine": DEC                |
-| poêle                                  | VAI         | frying pan; "poêle à granulés": EEE-4;       |
-|                                        |             | "poêle à bois/pétrole": DIV                  |
-| cafetière, moulin à café, balance      | EEE-5       | "manuel(le)" or "à piston/italienne": VAI    |
-| boîte à outils, caisse à outils        | BRI         | an item, not a container                     |
+- lampe de chevet / de bureau, lustre -> EEE-5: light fixture, small
+- lampadaire, lampe sur pied, halogène -> EEE-4: fixture > 50 cm; "petit …" gives EEE-5
+- ampoule, néon, tube fluorescent -> EEE-3: lamps
+- four -> EEE-4: "mini four", "four micro-ondes": EEE-5
+- radiateur bain d'huile -> EEE-1: categories.md
+- radiateur électrique, convecteur -> EEE-5: "grand radiateur": EEE-4
+- ventilateur -> EEE-5: "sur pied"/"grand": EEE-4 (size rule)
+- tondeuse (à gazon) -> EEE-4: "thermique"/"manuelle": BRI
+- tronçonneuse, taille-haie, souffleur -> EEE-5: open scope; "thermique": BRI
+- nettoyeur haute pression (Karcher) -> EEE-5: "gros …": EEE-4
+- vélo / trottinette électrique, VAE -> EEE-5: electrical (open scope), as e-scooters
+- vélo, trottinette, vélo d'appartement -> SPO: non-electric by default
+- tapis de course -> EEE-4: motorised and large
+- jouet électrique, voiture télécommandée -> EEE-5: electric toys
+- console, manette -> EEE-6: computing devices
+- jeux vidéo (discs, cartridges) -> LIV: media
+- liseuse -> EEE-2: screen > 100 cm²
+- montre -> DIV: accessory; "montre connectée": EEE-6
+- table à repasser, cintre, étendoir -> DIV: household items, not furniture
+- couette, oreiller, traversin, plaid -> TLC: household linen; matelas/sommier are MOB
+- coussin, rideau, nappe -> TLC: household linen
+- tapis (rug) -> DEC: not linen; "tapis de bain" TLC
+- sac à main, ceinture, chapeau -> TLC: clothing accessories
+- sac à dos, valise, lunettes, bijoux -> DIV
+- poussette, siège auto, porte-bébé -> DIV: childcare, neither toy nor furniture
+- lit bébé, chaise haute, table à langer -> MOB: furniture
+- mobilier de jardin, parasol, transat -> MOB: garden furniture is furniture
+- barbecue (charbon/gaz), pot de fleurs -> BRI: garden; "barbecue électrique": EEE-5
+- instruments de musique -> SPO: leisure; "guitare électrique" stays SPO (passive pickups);
+  "piano numérique": EEE-4
+- tricycle, draisienne -> JOU / SPO: toy / balance bike
+- déguisement -> JOU: play item
+- figurine -> JOU: "figurine en porcelaine": DEC
+- poêle -> VAI: frying pan; "poêle à granulés": EEE-4; "poêle à bois/pétrole": DIV
+- cafetière, moulin à café, balance -> EEE-5: "manuel(le)" or "à piston/italienne": VAI
+- boîte à outils, caisse à outils -> BRI: an item, not a container
 """
 
 from __future__ import annotations
@@ -48,12 +45,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from functools import cache
 
 from . import lexicon_brands, lexicon_eee, lexicon_home, lexicon_leisure
-from .normalize import STOPWORDS, normalize_text
+from .normalize import BREAK, STOPWORDS, normalize_text
 
 CATEGORY_CODES = (
     "EEE-1",
@@ -88,10 +85,16 @@ ELECTRIC_CUES = (
     "telecommandee, sans fil, led"
 )
 MANUAL_CUES = "thermique, a essence, essence, manuel, manuelle, mecanique, a gaz, a main, a petrole"
-LARGE_CUES = "grand, grande, gros, grosse, enorme, immense, xxl, geant, geante, professionnel, professionnelle, industriel, industrielle"
+LARGE_CUES = (
+    "grand, grande, gros, grosse, enorme, immense, xxl, geant, geante, professionnel, "
+    "professionnelle, industriel, industrielle"
+)
 LARGE_HINTS = "sur pied, de sol, colonne, familial, familiale"
 SMALL_CUES = "petit, petite, mini, miniature"
-SMALL_HINTS = "de bureau, de table, a poser, de poche, de voyage, portatif, portative, compact, compacte, nomade, posable"
+SMALL_HINTS = (
+    "de bureau, de table, a poser, de poche, de voyage, portatif, portative, compact, compacte, "
+    "nomade, posable"
+)
 
 
 class Kind(Enum):
@@ -111,6 +114,7 @@ class Entry:
     kind: Kind
     weights: tuple[tuple[str, float], ...]
     head_only: bool = False  # adjectival words ("portable") count only as the first noun
+    holder: bool = False  # "pile", "jeu": a container when followed by "de" + an item
     electric: str | None = None
     manual: str | None = None
     large: str | None = None
@@ -121,31 +125,48 @@ class Entry:
         """The main category of the entry."""
         return self.weights[0][0]
 
+    def as_container(self) -> Entry:
+        """This entry used as a container ("une pile de magazines")."""
+        return replace(self, kind=Kind.CONTAINER, weights=((self.category, CONTAINER_WEIGHT),))
 
-_ENTRY = re.compile(r"^(?P<phrase>[^\[=]+?)\s*(?:=(?P<weight>[\d.]+))?\s*(?:\[(?P<notes>[^\]]*)\])?$")
+
+_ENTRY = re.compile(
+    r"^(?P<phrase>[^\[=]+?)\s*(?:=(?P<weight>[\d.]+))?\s*(?:\[(?P<notes>[^\]]*)\])?$"
+)
 
 
 def phrase_tokens(phrase: str) -> tuple[str, ...]:
     """Content tokens of a lexicon phrase ("machine à laver" -> ("machine", "laver"))."""
-    return tuple(t for t in normalize_text(phrase).split() if t not in STOPWORDS and t != ",")
+    return tuple(t for t in normalize_text(phrase).split() if t not in STOPWORDS and t != BREAK)
+
+
+def _many_phrase_tokens(phrases: list[str]) -> list[tuple[str, ...]]:
+    """Content tokens of many phrases with one normalisation pass (the build stays fast)."""
+    joined = normalize_text(" , ".join(phrases)).split(f" {BREAK} ")
+    if len(joined) != len(phrases):  # a phrase vanished in normalisation: do them one by one
+        return [phrase_tokens(phrase) for phrase in phrases]
+    return [tuple(t for t in part.split() if t not in STOPWORDS) for part in joined]
 
 
 def _split_block(block: str) -> Iterator[str]:
-    """Split a data block into raw entries."""
-    for raw in re.split(r"[,\n]", block):
-        raw = raw.strip()
+    """Split a data block into raw entries (comma-separated; line breaks are spaces)."""
+    for raw in block.split(","):
+        raw = " ".join(raw.split())
         if raw:
             yield raw
 
 
 def _parse_entries(block: str, category: str, kind: Kind, weight: float) -> Iterator[Entry]:
     """Parse one data block into entries of `category`."""
-    for raw in _split_block(block):
-        match = _ENTRY.match(raw)
+    raws = list(_split_block(block))
+    matches = [_ENTRY.match(raw) for raw in raws]
+    for raw, match in zip(raws, matches, strict=True):
         if match is None:
             raise ValueError(f"bad lexicon entry: {raw!r}")
+    found = [match for match in matches if match is not None]
+    phrases = _many_phrase_tokens([match["phrase"] for match in found])
+    for raw, match, tokens in zip(raws, found, phrases, strict=True):
         notes = dict(_parse_note(note) for note in (match["notes"] or "").split())
-        tokens = phrase_tokens(match["phrase"])
         if not tokens:
             raise ValueError(f"lexicon entry without content words: {raw!r}")
         entry_kind = Kind.CONTAINER if "container" in notes else kind
@@ -157,6 +178,7 @@ def _parse_entries(block: str, category: str, kind: Kind, weight: float) -> Iter
             entry_kind,
             ((category, entry_weight + PHRASE_BONUS * (len(tokens) - 1)),),
             head_only="head" in notes,
+            holder="holder" in notes,
             electric=notes.get("electric"),
             manual=notes.get("manual"),
             large=notes.get("large"),
@@ -173,17 +195,21 @@ def _parse_note(note: str) -> tuple[str, str]:
 def _brand_entries() -> Iterator[Entry]:
     """Entries for brands and product names."""
     for category, block in lexicon_brands.SINGLE.items():
-        for raw in _split_block(block):
-            name, _, weight = raw.partition("=")
+        parts = [raw.partition("=") for raw in _split_block(block)]
+        names = _many_phrase_tokens([name for name, _, _ in parts])
+        for tokens, (_, _, weight) in zip(names, parts, strict=True):
             share = float(weight) if weight else 1.0
-            yield Entry(phrase_tokens(name), Kind.BRAND, ((category, BRAND_WEIGHT * share),))
+            yield Entry(tokens, Kind.BRAND, ((category, BRAND_WEIGHT * share),))
     for name, spec in lexicon_brands.SPREAD.items():
         weights = tuple(
             (code, BRAND_WEIGHT * float(share))
             for code, _, share in (part.partition(":") for part in spec.split())
         )
         yield Entry(phrase_tokens(name), Kind.BRAND, weights)
-    for maker in lexicon_brands.LAPTOP_MAKERS:
+    for platform in _split_block(lexicon_brands.GAME_PLATFORMS):
+        tokens = ("jeu", *phrase_tokens(platform))
+        yield Entry(tokens, Kind.ITEM, (("LIV", NOUN_WEIGHT + PHRASE_BONUS * len(tokens)),))
+    for maker in lexicon_brands.LAPTOP_MAKERS.split():
         yield Entry(("portable", maker), Kind.ITEM, (("EEE-2", NOUN_WEIGHT + PHRASE_BONUS),))
         yield Entry(("ordinateur", maker), Kind.ITEM, (("EEE-6", NOUN_WEIGHT + PHRASE_BONUS),))
 
@@ -227,11 +253,26 @@ def _combine(first: Entry, second: Entry) -> Entry:
     return Entry(first.tokens, first.kind, ranked)
 
 
-def _cue_set(*specs: str) -> frozenset[tuple[str, ...]]:
-    """Modifier cue phrases as token tuples (stopwords kept: "sur pied", "a pile")."""
-    return frozenset(
-        tuple(normalize_text(raw).split()) for spec in specs for raw in _split_block(spec)
-    )
+def _modifier_index() -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
+    """Modifier cue phrases by first word, with the modifier they stand for.
+
+    Stopwords are kept in these phrases ("sur pied", "a pile"): they are matched on the whole
+    token list, not on content words.
+    """
+    specs = {
+        "electric": ELECTRIC_CUES,
+        "manual": MANUAL_CUES,
+        "large": LARGE_CUES,
+        "large_hint": LARGE_HINTS,
+        "small": SMALL_CUES,
+        "small_hint": SMALL_HINTS,
+    }
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+    for name, spec in specs.items():
+        for raw in _split_block(spec):
+            phrase = tuple(normalize_text(raw).split())
+            by_first[phrase[0]].append((phrase, name))
+    return {first: tuple(group) for first, group in by_first.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,12 +282,7 @@ class Lexicon:
     index: dict[str, tuple[Entry, ...]]
     vocabulary: frozenset[str]
     conflicts: tuple[str, ...]
-    electric: frozenset[tuple[str, ...]]
-    manual: frozenset[tuple[str, ...]]
-    large: frozenset[tuple[str, ...]]
-    large_hints: frozenset[tuple[str, ...]]
-    small: frozenset[tuple[str, ...]]
-    small_hints: frozenset[tuple[str, ...]]
+    modifiers: dict[str, tuple[tuple[tuple[str, ...], str], ...]]
 
     @property
     def entries(self) -> Iterator[Entry]:
@@ -263,10 +299,10 @@ def get_lexicon() -> Lexicon:
     for entry in merged.values():
         by_first[entry.tokens[0]].append(entry)
     index = {
-        first: tuple(sorted(group, key=lambda e: -len(e.tokens))) for first, group in by_first.items()
+        first: tuple(sorted(group, key=lambda e: -len(e.tokens)))
+        for first, group in by_first.items()
     }
-    cues = (ELECTRIC_CUES, MANUAL_CUES, LARGE_CUES, LARGE_HINTS, SMALL_CUES, SMALL_HINTS)
-    cue_sets = [_cue_set(spec) for spec in cues]
+    modifiers = _modifier_index()
     vocabulary = {token for entry in merged.values() for token in entry.tokens}
-    vocabulary.update(token for cue_set in cue_sets for cue in cue_set for token in cue)
-    return Lexicon(index, frozenset(vocabulary), tuple(conflicts), *cue_sets)
+    vocabulary.update(t for group in modifiers.values() for phrase, _ in group for t in phrase)
+    return Lexicon(index, frozenset(vocabulary), tuple(conflicts), modifiers)

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from .lexicon import Entry, Lexicon, get_lexicon
-from .normalize import BREAK, STOPWORDS, plural_candidates
+from .lexicon import Entry, Kind, Lexicon, get_lexicon
+from .normalize import BREAK, STOPWORDS, plural_candidates, word_set
 from .numbers import NUMBER_WORDS
 from .quantities import is_plural_word
 
@@ -17,33 +17,60 @@ _FOLD_CACHE_LIMIT = 50_000
 CLAUSE_BREAKS = frozenset({BREAK, "avec"})
 
 # Everyday words of descriptions that sit one typo away from a lexicon word ("pliante" /
-# "plante", "marche" / "manche"): never "corrected".
-COMMON_WORDS = frozenset(
+# "plante", "baroque" / "barque"): never "corrected". Precision matters more than recall here:
+# speech transcripts are spelled correctly, typos come from typed descriptions.
+COMMON_WORDS = word_set(
     """
+    faire fais faisait refait entre entree entrer baroque cabine africaine africain
+    asiatique chinoise japonaise indienne russe anglaise italienne espagnole allemande
+    americaine francaise provencale normande bretonne rustique classique contemporain
+    contemporaine design industriel scandinave boheme campagne champetre ancienne antique
+    moderne etre suis etes sommes avoir avons avez avaient venir viens vient venu aller
+    allait mettre mis prendre pris laisser laisse garder garde jeter jete vider vide vidage
+    demenagement demenage succession heritage cadeau offert achete achat neuf neuve recent
+    recente recentes recents abime abimees rayures rayure tache taches tachee fissure
+    fissuree trou troue dechire dechiree fonctionnement panne rouille piece manquante
+    manquant manque complete incomplet incomplete nickel impeccable super joli jolie belle
+    beau beaux belles pratique solide costaud fragile lourde legeres grandes petites
+    minuscule enorme geant moyen moyenne standard normal normale premier premiere dernier
+    derniere deuxieme second seconde autre pareil pareille blanc noir gris rose orange
+    violette marine turquoise dore doree argentee cuivre clair claire fonce foncee
+    transparent transparente uni unie raye rayee fleuri fleurie carreaux pois motif motifs
+    imprime imprimee brode brodee tricote tricotee bois chene pin hetre merisier noyer
+    bambou rotin osier metal acier alu aluminium fer fonte cuir simili tissu coton laine
+    soie lin velours plastique resine verre cristal porcelaine ceramique faience gres terre
+    marbre pierre granit cuisine salon chambre salle bain garage grenier cave jardin
+    terrasse balcon bureau atelier couloir buanderie maison appartement mamie papy papi mamy
+    voisin voisine copain copine famille maman papa frere soeur cousin cousine monsieur
+    madame semaine matin soir hier demain aujourdhui annee mois jour heure beaucoup peu
+    assez trop presque environ quasiment vraiment plutot surtout seulement aussi encore deja
+    toujours jamais souvent parfois ensemble separement chacun chacune quelqu quelque
+    quelques plusieurs certains certaines aucun aucune rien tout tous
     marche marchait marchent fonctionne fonctionnel fonctionnelle fonctionnait casse cassee
     casses abime abimee abimes rouille rouillee raye rayee neuve neufs propre propres ancien
     anciens ancienne anciennes vieux vieille vieilles moderne vintage retro occasion etat
-    parfait parfaite excellent complet complete complets entier entiere demonte demontee monte
-    montee pliant pliante pliantes lourd lourde lourds leger legere grand grande grands grandes
-    petit petite petits petites gros grosse grosses large larges longue longues court courte
-    haute hautes basse basses noir noire noirs noires blanc blanche blancs blanches rouge
-    rouges verte vertes bleue bleus bleues jaune jaunes grise grises marron beige violet doree
-    argente couleur couleurs taille modele marque annee annees environ presque quasiment
-    encore toujours jamais vraiment plusieurs quelques divers diverse diverses autre autres
-    chose choses truc trucs machin bidule objet objets dedans dessus dessous donne donnee
-    donner apporte apporter ramene recupere trouve grenier maison chambre enfant enfants
-    adulte adultes homme femme fille garcon hiver pardon plutot dire veux crois pense sais
-    fait fais pese pesee peser poids kilos grammes litres metre metres pouces places portes
-    tiroirs pieces bouteilles tours fentes chacun chacune unite total toute toutes notre
-    votre cette celle celui quelque chaque merci bonjour voici juste aussi mais parce comme
-    quand ensuite avant apres depuis pendant allume chauffe chauffait tourne demarre branche
-    secteur prise bouton boutons plastique metal metallique verre inox rond ronde carre carree
-    murale muraux mural electrique electriques double simple doubles simples sale sales
-    usage usagee usages usagees utilise utilisee servi servie marques marche marchent
-    vendre vendu donnes porte portee lavable mouille sechee seche secher pliable rangement
-    roulette roulettes pieds assise dossier coussins housse housses jamais servi encore
-    emballage boite carton sachet notice manuel facture garantie origine originale
-    """.split()
+    parfait parfaite excellent complet complete complets entier entiere demonte demontee
+    monte montee pliant pliante pliantes lourd lourde lourds leger legere grand grande
+    grands grandes petit petite petits petites gros grosse grosses large larges longue
+    longues court courte haute hautes basse basses noir noire noirs noires blanc blanche
+    blancs blanches rouge rouges verte vertes bleue bleus bleues jaune jaunes grise grises
+    marron beige violet doree argente couleur couleurs taille modele marque annee annees
+    environ presque quasiment encore toujours jamais vraiment plusieurs quelques divers
+    diverse diverses autre autres chose choses truc trucs machin bidule objet objets dedans
+    dessus dessous donne donnee donner apporte apporter ramene recupere trouve grenier
+    maison chambre enfant enfants adulte adultes homme femme fille garcon hiver pardon
+    plutot dire veux crois pense sais fait fais pese pesee peser poids kilos grammes litres
+    metre metres pouces places portes tiroirs pieces bouteilles tours fentes chacun chacune
+    unite total toute toutes notre votre cette celle celui quelque chaque merci bonjour
+    voici juste aussi mais parce comme quand ensuite avant apres depuis pendant allume
+    chauffe chauffait tourne demarre branche secteur prise bouton boutons plastique metal
+    metallique verre inox rond ronde carre carree murale muraux mural electrique electriques
+    double simple doubles simples sale sales usage usagee usages usagees utilise utilisee
+    servi servie marques marche marchent vendre vendu donnes porte portee lavable mouille
+    sechee seche secher pliable rangement roulette roulettes pieds assise dossier coussins
+    housse housses jamais servi encore emballage boite carton sachet notice manuel facture
+    garantie origine originale sorte espece genre type style forme modele
+    """
 )
 
 
@@ -71,7 +98,13 @@ class Matcher:
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
-        self._deletions = _deletion_index(lexicon.vocabulary)
+        self._targets = frozenset(
+            token
+            for entry in lexicon.entries
+            if entry.kind in (Kind.ITEM, Kind.CONTAINER)
+            for token in entry.tokens
+        )
+        self._deletions = _deletion_index(self._targets)
         self._cache: dict[str, Folded] = {}
 
     def fold(self, token: str) -> Folded:
@@ -104,13 +137,13 @@ class Matcher:
         found: set[str] = set(self._deletions.get(word, ()))
         for index in range(len(word)):
             shorter = word[:index] + word[index + 1 :]
-            if shorter in self.lexicon.vocabulary:
+            if shorter in self._targets:
                 found.add(shorter)
             found.update(self._deletions.get(shorter, ()))
-        found = {candidate for candidate in found if candidate[0] == word[0]}
+        found = {c for c in found if c[0] == word[0] and _one_edit_apart(word, c)}
         if not found:
             return None
-        return min(found, key=lambda candidate: (abs(len(candidate) - len(word)), candidate))
+        return min(found, key=lambda candidate: _typo_rank(word, candidate))
 
     def find_matches(self, words: Sequence[Folded], tokens: Sequence[str]) -> list[Match]:
         """Longest lexicon phrases over content words, left to right, within clauses."""
@@ -146,6 +179,36 @@ class Matcher:
                 fuzzy = any(words[i].fuzzy for i in span)
                 return Match(first, span[-1] + 1, entry, fuzzy)
         return None
+
+
+def _one_edit_apart(typed: str, word: str) -> bool:
+    """True when one insertion, deletion, substitution or swap turns `typed` into `word`."""
+    if abs(len(typed) - len(word)) > 1:
+        return False
+    prefix = _common_prefix(typed, word)
+    typed_rest, word_rest = typed[prefix:], word[prefix:]
+    return (
+        typed_rest[1:] == word_rest[1:]
+        or typed_rest[1:] == word_rest
+        or typed_rest == word_rest[1:]
+        or (typed_rest[:2] == word_rest[1::-1] and typed_rest[2:] == word_rest[2:])
+    )
+
+
+def _common_prefix(first: str, second: str) -> int:
+    """Length of the common prefix of two words."""
+    size = 0
+    for a, b in zip(first, second, strict=False):
+        if a != b:
+            break
+        size += 1
+    return size
+
+
+def _typo_rank(typed: str, candidate: str) -> tuple[int, int, str]:
+    """Prefer the longest shared prefix, then a forgotten letter, then an extra one."""
+    kind = 0 if len(candidate) > len(typed) else 1 if len(candidate) < len(typed) else 2
+    return (-_common_prefix(typed, candidate), kind, candidate)
 
 
 def _is_content(word: str) -> bool:

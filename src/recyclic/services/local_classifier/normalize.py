@@ -6,6 +6,12 @@ import re
 import unicodedata
 from collections.abc import Container
 
+
+def word_set(text: str) -> frozenset[str]:
+    """A set of words written as one whitespace-separated string (readable word lists)."""
+    return frozenset(text.split())
+
+
 # A clause break: punctuation becomes this token so that quantity rules can see
 # "raquettes de tennis, deux" as a description followed by a trailing count.
 BREAK = ","
@@ -16,6 +22,7 @@ _APOSTROPHES = re.compile(r"[’‘`´ʼ]")
 # ("tour d'ordinateur" -> "tour de ordinateur") because quantity rules read "de".
 _ELISION = re.compile(r"\b(qu|jusqu|lorsqu|puisqu|[ljcnsmt])'")
 _ELISION_DE = re.compile(r"\bd'")
+_C_EST = re.compile(r"\bc'est\b")  # a speech filler ("c'est un frigo")
 _DECIMAL = re.compile(r"(\d)[.,](\d)")
 _GLUED_UNIT = re.compile(r"(\d)(kgs?|kilos?|g|gr|grs|cm|mm|m|l|w|v|to|go|mo|ans?|x)\b")
 _MULTIPLIER = re.compile(r"\bx(\d)")
@@ -36,7 +43,8 @@ _FILLER_PAIRS = frozenset({("c", "est"), ("du", "coup"), ("en", "fait"), ("tu", 
 def strip_accents(text: str) -> str:
     """Return `text` without diacritics (é -> e, ç -> c) and with ligatures expanded."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    # Dropping every non-ASCII code point also drops emoji and symbols: they carry no meaning.
+    return decomposed.encode("ascii", "ignore").decode("ascii")
 
 
 def normalize_text(text: str) -> str:
@@ -47,11 +55,13 @@ def normalize_text(text: str) -> str:
     """
     text = strip_accents(_APOSTROPHES.sub("'", text.lower()))
     text = _COMPOUNDS.sub(r"\1\2", text)
+    text = _C_EST.sub(" ", text)
     text = _ELISION_DE.sub("de ", text)
     text = _ELISION.sub(" ", text)
     text = _DECIMAL.sub(r"\1.\2", text)
     text = _PUNCTUATION.sub(f" {BREAK} ", text)
     text = text.replace("'", " ").replace("-", " ").replace("_", " ")
+    text = text.replace("+", " et ").replace("&", " et ")  # "une table + 4 chaises"
     text = _NON_WORD.sub(lambda match: f" {BREAK} " if "," in match.group() else " ", text)
     text = _GLUED_UNIT.sub(r"\1 \2", text)
     text = _MULTIPLIER.sub(r"x \1", text)
@@ -69,7 +79,7 @@ def _drop_fillers(tokens: list[str]) -> list[str]:
             index += 2
             continue
         index += 1
-        if not token or token in FILLERS or token == ".":
+        if not token or token in FILLERS or token in (".", ""):
             continue
         if token == BREAK and (not kept or kept[-1] == BREAK):
             continue
@@ -121,12 +131,12 @@ def fold_plural(token: str, vocabulary: Container[str]) -> str:
 
 
 # Function words: ignored when matching lexicon phrases ("machine à laver" = "machine laver").
-STOPWORDS = frozenset(
+STOPWORDS = word_set(
     """
-    le la les l un une des du de d au aux a en et ou pour par sur sous dans chez vers
-    son sa ses mon ma mes ton ta tes notre nos votre vos leur leurs ce cet cette ces
-    il elle ils elles on je j tu nous vous y c est sont ai as a ont avait etait fait font
-    qui que qu quoi dont ne n pas plus tres trop bien encore aussi deja tout toute tous
-    toutes se s me m te t lui eux
-    """.split()
+    le la les l un une des du de d au aux a en et ou pour par sur dans chez vers sa
+    ses mon ma mes ton ta tes notre nos votre vos leur leurs ce cet cette ces il elle ils
+    elles on je j tu nous vous y c est sont ai as a ont avait etait fait font qui que qu
+    quoi dont ne n pas plus tres trop bien encore aussi deja tout toute tous toutes se s me
+    m te t lui eux moins
+    """
 )

@@ -79,9 +79,11 @@ def _digit_value(token: str) -> float | None:
     if not token[0].isdigit():
         return None
     try:
-        return float(token)
+        value = float(token)
     except ValueError:
         return None
+    # Absurdly long digit strings are noise (serial numbers), not quantities.
+    return value if value < 1e9 else None
 
 
 def _word_value(token: str) -> int | None:
@@ -101,15 +103,15 @@ def _read_words(tokens: Sequence[str], start: int) -> tuple[int, int]:
     """Read a compound number word ("quatre vingt dix neuf") from `start`; return (value, end)."""
     total, current, previous, index = 0, 0, 0, start
     while index < len(tokens):
-        token = tokens[index]
-        if token == "et" and previous >= 20 and index + 1 < len(tokens):
+        word = tokens[index]
+        if word == "et" and previous >= 20 and index + 1 < len(tokens):
             if tokens[index + 1] in ("un", "une", "onze"):
                 index += 1
                 continue
             break
-        value = _word_value(token)
+        value = _word_value(word)
         if value is not None:
-            if token == "neuf" and index == start and not _neuf_is_number(tokens, index):
+            if word == "neuf" and index == start and not _neuf_is_number(tokens, index):
                 break
             if previous == 4 and value == 20 and current % 100 == 4:
                 current += 76  # "quatre vingt" = 80
@@ -118,8 +120,8 @@ def _read_words(tokens: Sequence[str], start: int) -> tuple[int, int]:
             else:
                 break
             previous = value
-        elif token in _MULTIPLIERS:
-            if _MULTIPLIERS[token] == 1000:
+        elif word in _MULTIPLIERS:
+            if _MULTIPLIERS[word] == 1000:
                 total += max(current, 1) * 1000
                 current, previous = 0, 1000
             elif current < 100:
@@ -152,6 +154,9 @@ def find_numbers(tokens: Sequence[str]) -> list[NumberSpan]:
         if digit is not None:
             spans.append(NumberSpan(index, index + 1, digit))
             index += 1
+            continue
+        if token in ("un", "une") and tokens[index + 1 : index + 2] == ["peu"]:
+            index += 2  # "un peu" (a little) is not a count
             continue
         if _word_value(token) is not None or token in _MULTIPLIERS:
             value, end = _read_words(tokens, index)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .normalize import BREAK, tokenize
+from .normalize import BREAK, tokenize, word_set
 from .numbers import NumberSpan, find_numbers
 
 KILO_UNITS = frozenset({"kilo", "kilos", "kg", "kgs", "kilogramme", "kilogrammes", "kgr"})
@@ -16,55 +17,65 @@ _PER_ITEM_WORDS = frozenset({"chacun", "chacune", "piece", "unite"})
 _RANGE_WORDS = frozenset({"a", "et", "ou"})
 
 # A number followed by a unit is a dimension or a feature, never a count ("40 pouces").
-_STRICT_MEASURES = frozenset(
+_STRICT_MEASURES = word_set(
     """
-    pouce pouces cm centimetre centimetres mm millimetre millimetres m metre metres km l litre
-    litres cl ml w watt watts kw v volt volts ampere amperes mah ch cv chevaux to go mo ko gb tb
-    mb an ans mois semaine semaines jour jours heure heures h minute minutes min seconde
-    secondes euro euros degre degres bar bars pourcent rpm
-    """.split()
+    pouce pouces cm centimetre centimetres mm millimetre millimetres m metre metres km l
+    litre litres cl ml w watt watts kw v volt volts ampere amperes mah ch cv chevaux to go
+    mo ko gb tb mb an ans mois semaine semaines jour jours heure heures h minute minutes min
+    seconde secondes euro euros degre degres bar bars pourcent rpm
+    """
 )
 # Feature nouns: "armoire deux portes", "canapé trois places" — counts only when nothing
 # before them names an item ("trois tiroirs" alone is three drawers).
-_ATTRIBUTE_NOUNS = frozenset(
+_ATTRIBUTE_NOUNS = word_set(
     """
-    place places porte portes tiroir tiroirs fente fentes feu feux foyer foyers bruleur bruleurs
-    bouteille bouteilles piece pieces personne personnes volume volumes tome tomes roue roues
-    etage etages niveau niveaux branche branches couleur couleurs page pages borne bornes
-    famille familles joueur joueurs case cases vitesse vitesses plateau plateaux lame lames
-    programme programmes tasse tasses couvert couverts couchage couchages element elements
-    corde cordes touche touches tour tours plaque plaques marche marches vantail vantaux
-    """.split()
+    carte cartes
+    place places porte portes tiroir tiroirs fente fentes feu feux foyer foyers bruleur
+    bruleurs bouteille bouteilles piece pieces personne personnes volume volumes tome tomes
+    roue roues etage etages niveau niveaux branche branches couleur couleurs page pages
+    borne bornes famille familles joueur joueurs case cases vitesse vitesses plateau
+    plateaux lame lames programme programmes tasse tasses couvert couverts couchage
+    couchages element elements corde cordes touche touches tour tours plaque plaques marche
+    marches vantail vantaux
+    """
 )
+# Normalisation turns "-3" into "3"; a reply with a minus sign is refused before that.
+_NEGATIVE = re.compile(r"(?:^|[\s(])[-−]\s*\d")
 _VINYL_SPEEDS = frozenset({33.0, 45.0, 78.0})
 # Words before a number that make it a label, not a count ("taille 38", "années 80").
-_LABEL_WORDS = frozenset(
+_LABEL_WORDS = word_set(
     """
     taille pointure modele type numero no serie annee annees version generation gen ref
     reference iphone galaxy playstation ps windows
-    """.split()
+    """
 )
-PLURAL_DETERMINERS = frozenset(
-    "des les mes tes ses nos vos leurs ces plusieurs quelques certains certaines nombreux "
-    "nombreuses differents differentes".split()
+PLURAL_DETERMINERS = word_set(
+    """
+    des les mes tes ses nos vos leurs ces plusieurs quelques certains certaines nombreux
+    nombreuses differents differentes
+    """
 )
-DETERMINERS = PLURAL_DETERMINERS | frozenset(
-    "un une le la l mon ma ton ta son sa ce cet cette".split()
+DETERMINERS = PLURAL_DETERMINERS | word_set(
+    """
+    un une le la l mon ma ton ta son sa ce cet cette
+    """
 )
 SEPARATORS = frozenset({BREAK, "et", "puis", "ainsi"})
 # Words that follow a determiner without being the item ("un peu", "un petit", "une autre").
-NOT_NOUNS = frozenset(
+NOT_NOUNS = word_set(
     """
     peu petit petite grand grande gros grosse vieux vieil vieille beau bel belle joli jolie
     autre seul seule meme bon bonne ancien ancienne nouveau nouvelle vrai vraie sorte espece
     genre est
-    """.split()
+    """
 )
 # Plural-looking words that are one object (spec: "couverts en inox" is one set).
 COLLECTIVE_PLURALS = frozenset({"couverts", "ciseaux", "lunettes", "jumelles", "tenailles"})
-_INVARIABLE = frozenset(
-    "bras bois fois mois pays prix croix voix noix choix gaz nez riz dos repas tapis souris "
-    "matelas tennis velours puzzle jus ours corps temps poids".split()
+_INVARIABLE = word_set(
+    """
+    bras bois fois mois pays prix croix voix noix choix gaz nez riz dos repas tapis souris
+    matelas tennis velours puzzle jus ours corps temps poids
+    """
 )
 
 
@@ -86,6 +97,7 @@ class WeightMention:
     end: int
     kg: float
     corrected: bool  # a correction marker stands between the previous weight and this one
+    attributive: bool = False  # "deux chaises de 4 kilos": the weight of each item
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +108,11 @@ class NumberScan:
     weights: tuple[WeightMention, ...]
     weight_positions: frozenset[int]
     per_item: bool  # "5 kilos chacune": the weight is per item
+
+    @property
+    def weight_is_per_item(self) -> bool:
+        """True when the only weight stated applies to each item ("de 4 kilos", "chacun")."""
+        return self.per_item or (len(self.weights) == 1 and self.weights[0].attributive)
 
 
 def _unit_factor(token: str) -> float | None:
@@ -132,10 +149,15 @@ def _read_weight(
     if _at(tokens, end) == "et" and _at(tokens, end + 1) == "demi":
         return (value + 0.5) * factor, end + 2
     following = spans[position + 1] if position + 1 < len(spans) else None
-    if factor == 1.0 and following is not None and following.start == end:
-        # "3 kilos 500": grams after the kilos, when nothing follows that could be a count.
-        if 100 <= following.value < 1000 and _at(tokens, following.end) in (BREAK, "environ"):
-            return value + following.value / 1000, following.end
+    # "3 kilos 500": grams after the kilos, when nothing follows that could be a count.
+    if (
+        factor == 1.0
+        and following is not None
+        and following.start == end
+        and 100 <= following.value < 1000
+        and _at(tokens, following.end) in (BREAK, "environ", "de", "d")
+    ):
+        return value + following.value / 1000, following.end
     return value * factor, end
 
 
@@ -161,7 +183,8 @@ def scan_numbers(tokens: Sequence[str]) -> NumberScan:
             kg = (previous.value * factor + kg) / 2
             start = previous.start
         corrected = bool(weights) and _has_correction(tokens, weights[-1].end, start)
-        weights.append(WeightMention(start, end, kg, corrected))
+        attributive = start > 1 and _at(tokens, start - 1) in ("de", "d")
+        weights.append(WeightMention(start, end, kg, corrected, attributive))
         used.update(range(start, end))
         last_unit_end = end
     per_item = last_unit_end >= 0 and any(
@@ -174,10 +197,11 @@ def _is_range_start(
     tokens: Sequence[str], previous: NumberSpan, span: NumberSpan, used: set[int]
 ) -> bool:
     """True for "entre 10 et 15 kilos", "40 ou 50 kg": previous number opens a range."""
+    adjacent = previous.end == span.start  # "2-3 kilos" (the hyphen became a space)
+    joined = previous.end + 1 == span.start and _at(tokens, previous.end) in _RANGE_WORDS
     return (
         previous.start not in used
-        and previous.end + 1 == span.start
-        and _at(tokens, previous.end) in _RANGE_WORDS
+        and (adjacent or joined)
         and not previous.article
         and 0 < previous.value < span.value
     )
@@ -199,7 +223,9 @@ def _has_correction(tokens: Sequence[str], start: int, end: int) -> bool:
     return any(tokens[index] in CORRECTION_MARKERS for index in range(max(start, 0), end))
 
 
-def total_weight_grams(scan: NumberScan, tokens: Sequence[str], item_starts: Sequence[int]) -> int | None:
+def total_weight_grams(
+    scan: NumberScan, tokens: Sequence[str], item_starts: Sequence[int]
+) -> int | None:
     """Combine the stated weights: a correction replaces, separate items add up."""
     total: float | None = None
     previous_end = -1
@@ -235,12 +261,11 @@ def measure_positions(
         covered = range(span.start, span.end)
         if _is_label_number(tokens, span) or not span.is_integer:
             positions.update(covered)
-        elif following in _STRICT_MEASURES or (
-            following in ("tour", "tours") and span.value in _VINYL_SPEEDS
+        elif (
+            following in _STRICT_MEASURES
+            or (following in ("tour", "tours") and span.value in _VINYL_SPEEDS)
+            or (following in _ATTRIBUTE_NOUNS and first_item < span.start)
         ):
-            positions.update(covered)
-            positions.add(span.end)
-        elif following in _ATTRIBUTE_NOUNS and first_item < span.start:
             positions.update(covered)
             positions.add(span.end)
     return frozenset(positions)
@@ -251,7 +276,9 @@ def _is_label_number(tokens: Sequence[str], span: NumberSpan) -> bool:
     before = _at(tokens, span.start - 1)
     if before in _LABEL_WORDS or before in _STRICT_MEASURES:
         return True
-    return span.end - span.start == 1 and tokens[span.start].isdigit() and 1900 <= span.value <= 2100
+    return (
+        span.end - span.start == 1 and tokens[span.start].isdigit() and 1900 <= span.value <= 2100
+    )
 
 
 def is_plural_word(token: str) -> bool:
@@ -261,6 +288,8 @@ def is_plural_word(token: str) -> bool:
 
 def parse_weight_reply(text: str) -> int | None:
     """Parse a reply to "what weight?" ("12", "12,5 kg", "douze kilos", "500 g") into grams."""
+    if _NEGATIVE.search(text):
+        return None
     tokens = tokenize(text)
     scan = scan_numbers(tokens)
     if scan.weights:
@@ -277,6 +306,8 @@ def _is_bare(tokens: Sequence[str], span: NumberSpan) -> bool:
 
 def parse_quantity_reply(text: str) -> int | None:
     """Parse a reply to "how many?" ("3", "trois", "une dizaine") into 1..10,000."""
+    if _NEGATIVE.search(text):
+        return None
     spans = [span for span in find_numbers(tokenize(text)) if span.is_integer]
     if not spans:
         return None
