@@ -124,3 +124,26 @@ async def test_the_same_holds_on_a_real_engine(engine: AsyncEngine, settings: Se
 
     assert not (await written(fail=True)).exists()
     assert (await written(fail=False)).exists()
+
+
+async def test_sites_without_their_own_setting_follow_the_installation_default(
+    factory: Factory, settings: Settings, database: Database
+) -> None:
+    site = await factory.site()  # no audio_retention_days in its settings
+    user = await factory.user(site)
+    deposit, recording = await _recorded(factory, settings, site, user, days_ago=6)
+
+    async with database.unit_of_work() as session:
+        forever = settings.model_copy(update={"audio_retention_days": 0})
+        service = DepositService(session, settings=forever)
+        assert service.retention_days(site) is None
+        assert await service.purge_expired_audio(site, NOW) == []
+    assert recording.exists()
+
+    async with database.unit_of_work() as session:
+        five_days = settings.model_copy(update={"audio_retention_days": 5})
+        service = DepositService(session, settings=five_days)
+        assert service.retention_days(site) == 5
+        purged = await service.purge_expired_audio(site, NOW)
+    assert [p.deposit_id for p in purged] == [deposit.id]
+    assert not recording.exists()

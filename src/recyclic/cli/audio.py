@@ -8,7 +8,7 @@ from recyclic.cli._runtime import fail, load_settings, open_database, run
 from recyclic.cli.db import migrate
 from recyclic.models.base import utcnow
 from recyclic.models.site import Site
-from recyclic.services.deposit_audio import PurgedRecording, retention_days
+from recyclic.services.deposit_audio import PurgedRecording
 from recyclic.services.deposit_service import DepositService
 from recyclic.services.site_service import SiteService
 
@@ -23,7 +23,7 @@ def purge(
     (30 jours par défaut) ; les transcriptions sont gardées."""
     settings = load_settings()
 
-    async def work() -> list[tuple[Site, int, list[PurgedRecording]]] | None:
+    async def work() -> list[tuple[Site, int | None, list[PurgedRecording]]] | None:
         await migrate(settings)
         now = utcnow()
         async with open_database(settings) as database, database.unit_of_work() as session:
@@ -36,7 +36,8 @@ def purge(
             else:
                 sites = await deposits.all_sites()
             return [
-                (s, retention_days(s), await deposits.purge_expired_audio(s, now)) for s in sites
+                (s, deposits.retention_days(s), await deposits.purge_expired_audio(s, now))
+                for s in sites
             ]
 
     results = run(settings, work)
@@ -45,8 +46,9 @@ def purge(
     total = 0
     for purged_site, days, purged in results:
         total += len(purged)
+        kept_for = f"conservation {days} jours" if days else "conservation illimitée"
         typer.echo(
-            f"{purged_site.name} ({purged_site.slug}) : conservation {days} jours, "
+            f"{purged_site.name} ({purged_site.slug}) : {kept_for}, "
             f"{len(purged)} enregistrement(s) supprimé(s)."
         )
         for item in purged:

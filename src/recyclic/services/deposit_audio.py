@@ -102,18 +102,24 @@ class PurgedRecording:
     existed: bool
 
 
-def retention_days(site: Site) -> int:
-    """How many days a site keeps its recordings (site setting, default 30)."""
-    return SiteSettings.of(site.settings).audio_retention_days
+def retention_days(site: Site, default: int) -> int | None:
+    """How many days a site keeps its recordings: its own setting, else the installation's
+    default (`RECYCLIC_AUDIO_RETENTION_DAYS`, 30); None when that default is 0 (keep them)."""
+    if (site.settings or {}).get("audio_retention_days") is not None:
+        return SiteSettings.of(site.settings).audio_retention_days
+    return default or None
 
 
 async def purge_expired_audio(
-    session: AsyncSession, site: Site, now: datetime, *, data_dir: Path
+    session: AsyncSession, site: Site, now: datetime, *, data_dir: Path, default_days: int
 ) -> list[PurgedRecording]:
     """Delete the recordings of deposits older than the site's retention; the transcriptions
     and descriptions stay."""
+    days = retention_days(site, default_days)
+    if days is None:
+        return []
     deposits = DepositRepository(session)
-    cutoff = now - timedelta(days=retention_days(site))
+    cutoff = now - timedelta(days=days)
     purged: list[PurgedRecording] = []
     while batch := await deposits.with_expired_audio(
         site.id, created_before=cutoff, limit=_PURGE_BATCH

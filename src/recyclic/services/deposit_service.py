@@ -45,6 +45,7 @@ from recyclic.services.deposit_audio import (
     attach_recording,
     purge_expired_audio,
     remove_after_commit,
+    retention_days,
 )
 from recyclic.services.deposit_errors import (
     CategoryRequired,
@@ -308,7 +309,17 @@ class DepositService:
 
     async def purge_expired_audio(self, site: Site, now: datetime) -> list[PurgedRecording]:
         """Delete the site's recordings older than its retention (default 30 days)."""
-        return await purge_expired_audio(self.session, site, now, data_dir=self.settings.data_dir)
+        return await purge_expired_audio(
+            self.session,
+            site,
+            now,
+            data_dir=self.settings.data_dir,
+            default_days=self.settings.audio_retention_days,
+        )
+
+    def retention_days(self, site: Site) -> int | None:
+        """The site's retention in days (None: recordings are kept)."""
+        return retention_days(site, self.settings.audio_retention_days)
 
     async def all_sites(self) -> list[Site]:
         """Every site of the installation (the purge visits each)."""
