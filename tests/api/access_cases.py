@@ -23,8 +23,8 @@ class World:
     own_user: User
     other_user: User
     extra: dict[str, Any] = field(default_factory=dict)
-    # Who owns the rows builders create on the caller's site (None: `own_user`); the matrix
-    # sets it to the caller, or to someone else to check "own rows only" rules.
+    # Owner of the rows that ROW_OWNER_AWARE builders create on the caller's site: the caller
+    # when the matrix checks "own rows" rules, else None (`own_user`, someone else).
     row_owner: User | None = None
 
     def site_of(self, other: bool) -> Site:
@@ -50,7 +50,8 @@ def _n() -> int:
 
 
 def _on_deposit(suffix: str = "", json: Any = None) -> CaseBuilder:
-    """A call on a fresh draft deposit of the target site (owned as `World.row_owner` says)."""
+    """A call on a fresh draft deposit of the target site (owned by `World.row_owner`, else by
+    someone other than the caller)."""
 
     async def build(w: World, o: bool) -> Call:
         owner = w.other_user if o else (w.row_owner or w.own_user)
@@ -126,3 +127,9 @@ CASES: dict[str, CaseBuilder] = {
         "/api/v1/stats/summary", params={"site_id": str(w.site_of(o).id)}
     ),
 }
+
+# Builders that create their row for `World.row_owner`: the matrix also calls them on the
+# caller's own row, where "operator+ (own)" rules must allow the operator.
+ROW_OWNER_AWARE = frozenset(
+    {"PATCH /api/v1/deposits/{deposit_id}", "DELETE /api/v1/deposits/{deposit_id}"}
+)

@@ -14,7 +14,7 @@ from recyclic.core.config import Settings
 from recyclic.core.database import Database
 from recyclic.main import create_app
 from recyclic.models.user import Role
-from tests.api.access_cases import CASES, Call, World
+from tests.api.access_cases import CASES, ROW_OWNER_AWARE, Call, World
 from tests.factories import Factory, auth_headers
 
 ROLES: list[Role | None] = [None, Role.VIEWER, Role.OPERATOR, Role.ADMIN, Role.SUPER_ADMIN]
@@ -39,24 +39,25 @@ def expected_outcome(rule: Rule, role: Role | None, other_site: bool) -> str:
         return "403"
     if rule.site_scoped and other_site and role != Role.SUPER_ADMIN:
         return "404"
+    # The matrix's rows belong to another user: only `owner_or` and above may act on them.
+    if rule.owner_or is not None and not role.at_least(rule.owner_or):
+        return "403"
     return "allowed"
 
 
-def expected_on_someone_elses_row(rule: Rule, role: Role | None) -> str:
-    """For "own rows only" rules: acting on another person's row of one's own site."""
+def expected_on_own_row(rule: Rule, role: Role | None) -> str:
+    """For "own rows only" rules: the caller acting on a row of their own (site and person)."""
     want = expected_outcome(rule, role, other_site=False)
-    if want != "allowed" or rule.owner_or is None or role is None:
-        return want
-    return "allowed" if role.at_least(rule.owner_or) else "403"
+    return "allowed" if want == "403" and role is not None and role.at_least(rule.role) else want
 
 
 def observed_outcome(response: httpx.Response) -> str:
-    body = response.json() if response.content else None
+    is_json = response.headers.get("content-type", "").startswith("application/json")
+    body = response.json() if is_json and response.content else None
     code = body.get("code") if isinstance(body, dict) else None
     if response.status_code == 401 and code in ("unauthenticated", "invalid_token"):
         return "401"
-    # "forbidden": the role is too low; "not_owner": the row is someone else's.
-    if response.status_code == 403 and code in ("forbidden", "not_owner"):
+    if response.status_code == 403:
         return "403"
     if response.status_code == 404:
         return "404"
@@ -96,8 +97,8 @@ async def test_access_matrix(matrix_client: httpx.AsyncClient, factory: Factory)
         other=other,
         own_user=await factory.user(site),
         other_user=await factory.user(other),
-        extra={"factory": factory},
     )
+    world.extra["factory"] = factory  # for case builders that create fresh rows
     app: FastAPI = matrix_client.app  # type: ignore[attr-defined]
     mismatches: list[str] = []
     checked = 0
@@ -106,12 +107,13 @@ async def test_access_matrix(matrix_client: httpx.AsyncClient, factory: Factory)
         rule = PERMISSIONS[key]
         for role in ROLES:
             headers = auth_headers(actors[role]) if role is not None else {}
-            # (other site?, acting on someone else's row of one's own site?)
+            # (other site?, the caller's own row?) — rows are someone else's unless the case
+            # builds them for `World.row_owner` (ROW_OWNER_AWARE) and the rule is "own rows".
             situations = [(False, False), (True, False)]
-            if rule.owner_or is not None:
+            if rule.owner_or is not None and key in ROW_OWNER_AWARE:
                 situations.append((False, True))
-            for other_site, others_row in situations:
-                world.row_owner = world.own_user if others_row or role is None else actors[role]
+            for other_site, own_row in situations:
+                world.row_owner = actors[role] if own_row and role is not None else None
                 call = CASES[key](world, other_site)
                 if inspect.isawaitable(call):
                     call = await call
@@ -120,22 +122,22 @@ async def test_access_matrix(matrix_client: httpx.AsyncClient, factory: Factory)
                     method, call.path, json=call.json, params=call.params, headers=headers
                 )
                 checked += 1
-                if others_row:
-                    want = expected_on_someone_elses_row(rule, role)
+                if own_row:
+                    want = expected_on_own_row(rule, role)
                 else:
                     want = expected_outcome(rule, role, other_site)
                 got = observed_outcome(response)
                 if response.status_code >= 500 or got != want:
                     where = "other site" if other_site else "own site"
-                    if others_row:
-                        where = "someone else's row of own site"
+                    if own_row:
+                        where = "own site, own row"
                     mismatches.append(
                         f"{key} as {role or 'anonymous'} on {where}: expected {want}, "
                         f"got {response.status_code} {response.text[:120]}"
                     )
     routes = len(api_routes(app))
     print(
-        f"\naccess matrix: {routes} routes × {len(ROLES)} roles × 2 sites (+ someone else's "
-        f"rows for owner rules) = {checked} checks, {len(mismatches)} mismatches"
+        f"\naccess matrix: {routes} routes × {len(ROLES)} roles × 2 sites (+ own rows for "
+        f"owner rules) = {checked} checks, {len(mismatches)} mismatches"
     )
     assert mismatches == [], "\n".join(mismatches)
