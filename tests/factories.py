@@ -10,6 +10,7 @@ from recyclic.core.config import Settings
 from recyclic.core.database import Database
 from recyclic.core.security import create_access_token, hash_pin_sync
 from recyclic.models.cash import CashRegister, CashSession
+from recyclic.models.deposit import Channel, Deposit, DepositStatus
 from recyclic.models.site import Site
 from recyclic.models.user import Role, User, UserStatus
 from recyclic.schemas.cash import SessionOpen
@@ -148,3 +149,36 @@ class Factory:
                 cashier, SaleCreate.model_validate(body)
             )
         return created.view
+
+    async def deposit(
+        self,
+        site: Site,
+        created_by: User,
+        *,
+        status: DepositStatus = DepositStatus.DRAFT,
+        **fields: Any,
+    ) -> Deposit:
+        """A deposit of `site` by `created_by`; classified and validated ones are complete."""
+        values: dict[str, Any] = {
+            "site_id": site.id,
+            "created_by": created_by.id,
+            "status": status,
+            "description": "Une chaise en bois",
+            "channel": Channel.DROP_OFF,
+            "human_validated": False,
+        }
+        if status in (DepositStatus.CLASSIFIED, DepositStatus.VALIDATED):
+            values["category"] = "MOB"
+        if status == DepositStatus.VALIDATED:
+            values.update(
+                quantity=1,
+                weight_g=7_500,
+                human_validated=True,
+                validated_by=created_by.id,
+                validated_at=datetime.now(UTC),
+            )
+        values.update(fields)
+        async with self.database.unit_of_work() as session:
+            deposit = Deposit(**values)
+            session.add(deposit)
+        return deposit

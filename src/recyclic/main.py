@@ -19,6 +19,7 @@ from recyclic.core.config import Settings, get_settings
 from recyclic.core.database import Database
 from recyclic.core.rate_limit import MemoryRateLimiter, RedisRateLimiter
 from recyclic.core.redis import create_redis
+from recyclic.services.ai_service import AIService
 
 API_PREFIX = "/api/v1"
 _SWAGGER_STATIC = "/static/swagger"
@@ -31,10 +32,13 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     database = database or Database.from_settings(settings)
 
     redis = create_redis(settings.redis_url) if settings.redis_url else None
+    # One per process: it holds the Gemini HTTP sessions and the classification cache.
+    ai_service = AIService(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        await ai_service.aclose()
         if redis is not None:
             await redis.aclose()
         if owns_database:
@@ -53,6 +57,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.settings = settings
     app.state.database = database
     app.state.redis = redis
+    app.state.ai_service = ai_service
     app.state.rate_limiter = (
         RedisRateLimiter(redis, settings.redis_key_prefix) if redis else MemoryRateLimiter()
     )

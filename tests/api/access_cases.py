@@ -4,7 +4,7 @@ caller's own site, or at another site. Add an entry with every new route."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +23,9 @@ class World:
     own_user: User
     other_user: User
     extra: dict[str, Any] = field(default_factory=dict)
+    # Owner of the rows that ROW_OWNER_AWARE builders create on the caller's site: the caller
+    # when the matrix checks "own rows" rules, else None (`own_user`, someone else).
+    row_owner: User | None = None
 
     def site_of(self, other: bool) -> Site:
         return self.other if other else self.site
@@ -45,11 +48,24 @@ class Call:
     params: dict[str, str] | None = None
 
 
-CaseBuilder = Callable[[World, bool], Call]
+# Builders that need fresh rows (a deposit to delete…) are async and use `extra["factory"]`.
+CaseBuilder = Callable[[World, bool], Call | Awaitable[Call]]
 
 
 def _n() -> int:
     return next(_unique)
+
+
+def _on_deposit(suffix: str = "", json: Any = None) -> CaseBuilder:
+    """A call on a fresh draft deposit of the target site (owned by `World.row_owner`, else by
+    someone other than the caller)."""
+
+    async def build(w: World, o: bool) -> Call:
+        owner = w.other_user if o else (w.row_owner or w.own_user)
+        deposit = await w.extra["factory"].deposit(w.site_of(o), owner)
+        return Call(f"/api/v1/deposits/{deposit.id}{suffix}", json=json)
+
+    return build
 
 
 CASES: dict[str, CaseBuilder] = {
@@ -173,4 +189,29 @@ CASES: dict[str, CaseBuilder] = {
     "GET /api/v1/journal/verify": lambda w, o: Call(
         "/api/v1/journal/verify", params={"site_id": str(w.site_of(o).id)}
     ),
+    "GET /api/v1/deposits": lambda w, o: Call(
+        "/api/v1/deposits", params={"site_id": str(w.site_of(o).id)}
+    ),
+    "POST /api/v1/deposits": lambda w, o: Call(
+        "/api/v1/deposits",
+        json={"description": "un grille-pain", "site_id": str(w.site_of(o).id)},
+    ),
+    "GET /api/v1/deposits/{deposit_id}": _on_deposit(),
+    "PATCH /api/v1/deposits/{deposit_id}": _on_deposit(json={"description": "Table basse"}),
+    "DELETE /api/v1/deposits/{deposit_id}": _on_deposit(),
+    "POST /api/v1/deposits/{deposit_id}/classify": _on_deposit(
+        "/classify", json={"description": "deux chaises en bois"}
+    ),
+    "POST /api/v1/deposits/{deposit_id}/validate": _on_deposit(
+        "/validate", json={"category": "MOB", "weight_kg": 7.5, "quantity": 1}
+    ),
+    "GET /api/v1/stats/summary": lambda w, o: Call(
+        "/api/v1/stats/summary", params={"site_id": str(w.site_of(o).id)}
+    ),
 }
+
+# Builders that create their row for `World.row_owner`: the matrix also calls them on the
+# caller's own row, where "operator+ (own)" rules must allow the operator.
+ROW_OWNER_AWARE = frozenset(
+    {"PATCH /api/v1/deposits/{deposit_id}", "DELETE /api/v1/deposits/{deposit_id}"}
+)

@@ -1,4 +1,4 @@
-"""Shared set-ups for API tests."""
+"""Shared set-ups for API tests: a shop with its till, and the fake Gemini server."""
 
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ from recyclic.models.sale import Sale, SaleLine, SalePayment
 from recyclic.models.site import Site
 from recyclic.models.user import Role, User
 from tests.factories import Factory
+from tests.support.gemini import gemini_server, gemini_settings
+
+__all__ = ["Shop", "gemini_server", "gemini_settings", "shop", "written_rows"]
 
 
 @dataclass

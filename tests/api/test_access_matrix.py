@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import AsyncIterator
 
 import httpx
@@ -13,7 +14,7 @@ from recyclic.core.config import Settings
 from recyclic.core.database import Database
 from recyclic.main import create_app
 from recyclic.models.user import Role
-from tests.api.access_cases import CASES, World
+from tests.api.access_cases import CASES, ROW_OWNER_AWARE, Call, World
 from tests.factories import Factory, auth_headers
 
 ROLES: list[Role | None] = [None, Role.VIEWER, Role.OPERATOR, Role.ADMIN, Role.SUPER_ADMIN]
@@ -42,6 +43,12 @@ def expected_outcome(rule: Rule, role: Role | None, other_site: bool) -> str:
     if rule.owner_or is not None and not role.at_least(rule.owner_or):
         return "403"
     return "allowed"
+
+
+def expected_on_own_row(rule: Rule, role: Role | None) -> str:
+    """For "own rows only" rules: the caller acting on a row of their own (site and person)."""
+    want = expected_outcome(rule, role, other_site=False)
+    return "allowed" if want == "403" and role is not None and role.at_least(rule.role) else want
 
 
 def observed_outcome(response: httpx.Response) -> str:
@@ -92,6 +99,7 @@ async def test_access_matrix(matrix_client: httpx.AsyncClient, factory: Factory)
         other_user=await factory.user(other),
     )
     await _prepare_cash(world, factory, actors)
+    world.extra["factory"] = factory  # for case builders that create fresh rows
     app: FastAPI = matrix_client.app  # type: ignore[attr-defined]
     mismatches: list[str] = []
     checked = 0
@@ -100,24 +108,38 @@ async def test_access_matrix(matrix_client: httpx.AsyncClient, factory: Factory)
         rule = PERMISSIONS[key]
         for role in ROLES:
             headers = auth_headers(actors[role]) if role is not None else {}
-            for other_site in (False, True):
+            # (other site?, the caller's own row?) — rows are someone else's unless the case
+            # builds them for `World.row_owner` (ROW_OWNER_AWARE) and the rule is "own rows".
+            situations = [(False, False), (True, False)]
+            if rule.owner_or is not None and key in ROW_OWNER_AWARE:
+                situations.append((False, True))
+            for other_site, own_row in situations:
+                world.row_owner = actors[role] if own_row and role is not None else None
                 call = CASES[key](world, other_site)
+                if inspect.isawaitable(call):
+                    call = await call
+                assert isinstance(call, Call)
                 response = await matrix_client.request(
                     method, call.path, json=call.json, params=call.params, headers=headers
                 )
                 checked += 1
-                want = expected_outcome(rule, role, other_site)
+                if own_row:
+                    want = expected_on_own_row(rule, role)
+                else:
+                    want = expected_outcome(rule, role, other_site)
                 got = observed_outcome(response)
                 if response.status_code >= 500 or got != want:
                     where = "other site" if other_site else "own site"
+                    if own_row:
+                        where = "own site, own row"
                     mismatches.append(
                         f"{key} as {role or 'anonymous'} on {where}: expected {want}, "
                         f"got {response.status_code} {response.text[:120]}"
                     )
     routes = len(api_routes(app))
     print(
-        f"\naccess matrix: {routes} routes × {len(ROLES)} roles × 2 sites = {checked} checks, "
-        f"{len(mismatches)} mismatches"
+        f"\naccess matrix: {routes} routes × {len(ROLES)} roles × 2 sites (+ own rows for "
+        f"owner rules) = {checked} checks, {len(mismatches)} mismatches"
     )
     assert mismatches == [], "\n".join(mismatches)
 

@@ -18,6 +18,7 @@ from recyclic.core.rate_limit import RateLimiter, enforce
 from recyclic.models.user import Role, User
 from recyclic.services.access import require_role as check_role
 from recyclic.services.access import site_filter, target_site
+from recyclic.services.ai_service import AIService
 from recyclic.services.auth_service import AuthService
 
 _READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -49,10 +50,17 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
+def get_ai_service(request: Request) -> AIService:
+    """The app's AI pipeline (Gemini when a key is set, the local classifier otherwise)."""
+    ai_service: AIService = request.app.state.ai_service
+    return ai_service
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 RateLimiterDep = Annotated[RateLimiter, Depends(get_rate_limiter)]
+AIServiceDep = Annotated[AIService, Depends(get_ai_service)]
 
 # auto_error=False: a missing header is our own French 401, not FastAPI's English 403.
 _bearer = HTTPBearer(auto_error=False, description="Jeton d'accès (POST /api/v1/auth/...)")

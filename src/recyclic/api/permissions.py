@@ -83,6 +83,20 @@ PERMISSIONS: dict[str, Rule] = {
     "POST /api/v1/closings": Rule(Role.ADMIN, site_scoped=True),
     "GET /api/v1/closings/{closing_id}": Rule(Role.VIEWER, site_scoped=True),
     "GET /api/v1/journal/verify": Rule(Role.ADMIN, site_scoped=True),
+    # Deposits
+    "GET /api/v1/deposits": Rule(Role.VIEWER, site_scoped=True),
+    "POST /api/v1/deposits": Rule(Role.OPERATOR, site_scoped=True),
+    "GET /api/v1/deposits/{deposit_id}": Rule(Role.VIEWER, site_scoped=True),
+    "PATCH /api/v1/deposits/{deposit_id}": Rule(
+        Role.OPERATOR, site_scoped=True, owner_or=Role.ADMIN
+    ),
+    "DELETE /api/v1/deposits/{deposit_id}": Rule(
+        Role.OPERATOR, site_scoped=True, owner_or=Role.ADMIN
+    ),
+    "POST /api/v1/deposits/{deposit_id}/classify": Rule(Role.OPERATOR, site_scoped=True),
+    "POST /api/v1/deposits/{deposit_id}/validate": Rule(Role.OPERATOR, site_scoped=True),
+    # Statistics
+    "GET /api/v1/stats/summary": Rule(Role.VIEWER, site_scoped=True),
 }
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from recyclic.cli import admin, db, demo, journal
+from recyclic.cli import admin, audio, db, demo, journal
+from recyclic.cli.classify import classify
 from recyclic.cli.serve import serve
 
 app = typer.Typer(
@@ -15,7 +16,9 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command("serve")(serve)
+app.command("classify")(classify)
 app.add_typer(db.app, name="db")
 app.add_typer(admin.app, name="admin")
 app.add_typer(demo.app, name="demo")
 app.add_typer(journal.app, name="journal")
+app.add_typer(audio.app, name="audio")

@@ -33,6 +33,8 @@ def print_demo_summary(summary: DemoSummary) -> None:
             f"Historique de caisse : {summary.cash.sessions} sessions, {summary.cash.sales} "
             f"ventes, {summary.cash.closings} clôtures journalières."
         )
+    if summary.deposits:
+        typer.echo(f"{summary.deposits} dépôts de démonstration ajoutés.")
     typer.echo(
         f"Code PIN de chaque compte de démonstration : {DEMO_PIN} "
         "(POST /api/v1/auth/pin avec telegram_id et pin)."

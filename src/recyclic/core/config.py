@@ -103,6 +103,32 @@ class Settings(BaseSettings):
     gemini_api_key: SecretStr = Field(SecretStr(""), description="Empty: local classifier only.")
     gemini_base_url: str = Field("", description="Gemini API base URL (tests use a fake).")
     gemini_model: str = Field("gemini-2.5-flash", description="Gemini model name.")
+    ai_timeout_seconds: float = Field(
+        15.0, gt=0, description="Time limit of one Gemini call (each attempt)."
+    )
+    ai_total_timeout_seconds: float = Field(
+        30.0, gt=0, description="Time limit of all attempts together, before the fallback."
+    )
+    ai_max_retries: int = Field(
+        2, ge=0, le=5, description="Gemini retries after 429/5xx/timeouts (0: one attempt)."
+    )
+    ai_retry_initial_seconds: float = Field(
+        0.5, ge=0, description="First backoff delay; doubled at each retry, with jitter."
+    )
+    ai_retry_max_seconds: float = Field(8.0, ge=0, description="Longest backoff delay.")
+    ai_cache_size: int = Field(
+        2048, ge=0, description="Classifications kept in memory (embedded mode); 0 disables."
+    )
+    ai_cache_ttl_seconds: int = Field(
+        7 * 86_400, ge=0, description="Lifetime of a cached classification; 0 disables the cache."
+    )
+    audio_max_bytes: int = Field(
+        20 * 1024 * 1024, gt=0, description="Largest accepted recording, in bytes (20 MiB)."
+    )
+    audio_max_seconds: float = Field(180.0, gt=0, description="Longest accepted recording.")
+    audio_retention_days: int = Field(
+        30, ge=0, description="Default days before recordings are deleted (0: keep them)."
+    )
 
     # Cloud sync.
     kdrive_url: str = Field("", description="WebDAV root URL of the kDrive.")

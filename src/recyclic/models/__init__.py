@@ -5,20 +5,34 @@ from recyclic.models.auth import LoginCode, RefreshToken
 from recyclic.models.base import Base
 from recyclic.models.cash import CashMovement, CashRegister, CashSession, SessionStatus
 from recyclic.models.category import Category
+from recyclic.models.deposit import (
+    AIProvider,
+    Channel,
+    Deposit,
+    DepositStatus,
+    Destination,
+    DonorType,
+)
 from recyclic.models.journal import Closing, ClosingKind, JournalEntry, JournalHead
 from recyclic.models.sale import LineUnit, Sale, SaleLine, SalePayment, SaleStatus
 from recyclic.models.site import Site
 from recyclic.models.user import Role, User, UserStatus
 
 __all__ = [
+    "AIProvider",
     "AuditLog",
     "Base",
     "CashMovement",
     "CashRegister",
     "CashSession",
     "Category",
+    "Channel",
     "Closing",
     "ClosingKind",
+    "Deposit",
+    "DepositStatus",
+    "Destination",
+    "DonorType",
     "JournalEntry",
     "JournalHead",
     "LineUnit",

@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from recyclic.core.security import hash_pin
+from recyclic.models.base import utcnow
 from recyclic.models.site import Site
 from recyclic.models.user import Role, User, UserStatus
 from recyclic.repositories.site_repository import SiteRepository
 from recyclic.repositories.user_repository import UserRepository
 from recyclic.services.demo_cash import CashHistory, seed_cash_history
+from recyclic.services.demo_deposits import seed_demo_deposits
 from recyclic.services.site_service import SiteService
 
 DEMO_SITE_SLUG = "demo"
@@ -34,6 +36,7 @@ class DemoSummary:
     created: bool
     users: list[User] = field(default_factory=list)
     cash: CashHistory | None = None
+    deposits: int = 0
 
 
 class DemoService:
@@ -43,7 +46,8 @@ class DemoService:
         self.users = UserRepository(session)
 
     async def seed(self, *, timezone: str) -> DemoSummary:
-        """The demo site and one user per role; existing demo data is kept as is."""
+        """The demo site, one user per role and a month of deposits; existing demo data is
+        kept as is."""
         site = await self.sites.get_by_slug(DEMO_SITE_SLUG)
         created = site is None
         if site is None:
@@ -74,6 +78,14 @@ class DemoService:
             summary.users.append(user)
         if created:
             summary.cash = await self._cash_history(site, summary.users)
+        # Volunteers record, the site admin validates (users as listed in DEMO_USERS).
+        summary.deposits = await seed_demo_deposits(
+            self.session,
+            site,
+            volunteers=[summary.users[3], summary.users[2]],
+            validator=summary.users[1],
+            now=utcnow(),
+        )
         return summary
 
     async def _cash_history(self, site: Site, users: list[User]) -> CashHistory:

@@ -8,6 +8,7 @@ from recyclic.api.v1 import (
     cash,
     categories,
     closings,
+    deposits,
     health,
     sales,
     sites,
@@ -28,6 +29,7 @@ for router in (
     stats.router,
     closings.router,
     closings.journal,
+    deposits.router,
     audit.router,
 ):
     api_router.include_router(router)

@@ -1,20 +1,34 @@
-"""Statistics."""
+"""Statistics: takings of a day, dashboard figures."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from recyclic.api.deps import SessionDep, SiteIdQuery, ViewerUser
 from recyclic.schemas.common import ErrorBody
 from recyclic.schemas.sale import DailyTotal
+from recyclic.schemas.stats import (
+    AIAccuracy,
+    CategoryFigures,
+    ProviderAccuracy,
+    SummaryOut,
+    Totals,
+)
 from recyclic.services.sale_service import SaleService
+from recyclic.services.stats_service import Accuracy, StatsService, Summary
 
 router = APIRouter(
     prefix="/stats",
     tags=["statistiques"],
-    responses={401: {"model": ErrorBody}, 403: {"model": ErrorBody}, 404: {"model": ErrorBody}},
+    responses={
+        401: {"model": ErrorBody, "description": "Non authentifié"},
+        403: {"model": ErrorBody, "description": "Rôle insuffisant"},
+        404: {"model": ErrorBody, "description": "Autre site"},
+        422: {"model": ErrorBody, "description": "Période invalide"},
+    },
 )
 
 
@@ -24,3 +38,60 @@ async def daily_total(
 ) -> DailyTotal:
     """Takings of a day in the site's time zone (today by default), per payment method."""
     return await SaleService(session).daily_total(user, site_id, date)
+
+
+def _accuracy(figures: Accuracy) -> dict[str, int | float | None]:
+    return {
+        "suggestions": figures.suggestions,
+        "first_choice_kept": figures.first_choice_kept,
+        "accuracy_percent": figures.percent,
+    }
+
+
+def _summary_out(summary: Summary) -> SummaryOut:
+    stats = summary.deposits
+    return SummaryOut(
+        site_id=summary.site.id,
+        timezone=summary.site.timezone,
+        period_start=summary.first_day,
+        period_end=summary.last_day,
+        categories=[
+            CategoryFigures(
+                category=row.category,
+                label=summary.labels.get(row.category, row.category),
+                deposits_count=row.deposits_count,
+                quantity=row.quantity,
+                weight_in_kg=row.weight_g,
+            )
+            for row in stats.categories
+        ],
+        totals=Totals(deposits_count=stats.deposits_count, weight_in_kg=stats.weight_g),
+        ai_accuracy=AIAccuracy(
+            **_accuracy(stats.accuracy),
+            by_provider=[
+                ProviderAccuracy(provider=provider, **_accuracy(figures))
+                for provider, figures in sorted(stats.accuracy_by_provider.items())
+            ],
+        ),
+    )
+
+
+@router.get("/summary", response_model=SummaryOut, summary="Tableau de bord")
+async def summary(
+    actor: ViewerUser,
+    session: SessionDep,
+    site_id: SiteIdQuery = None,
+    first_day: Annotated[
+        date | None,
+        Query(alias="from", description="Premier jour inclus (défaut : le 1er du mois)"),
+    ] = None,
+    last_day: Annotated[
+        date | None, Query(alias="to", description="Dernier jour inclus (défaut : aujourd'hui)")
+    ] = None,
+) -> SummaryOut:
+    """Kg in per category (validated deposits) and the AI's accuracy, overall and per
+    provider, over a period cut in the site's time zone."""
+    result = await StatsService(session).summary(
+        actor, site_id=site_id, first_day=first_day, last_day=last_day
+    )
+    return _summary_out(result)

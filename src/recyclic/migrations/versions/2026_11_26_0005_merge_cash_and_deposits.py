@@ -1,0 +1,23 @@
+"""Merge the cash register (0003) and deposits (0004) branches.
+
+Revision ID: 0005
+Revises: 0003, 0004
+Create Date: 2026-11-26
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+revision: str = "0005"
+down_revision: str | Sequence[str] | None = ("0003", "0004")
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Nothing to do: the two branches touch different tables."""
+
+
+def downgrade() -> None:
+    """Nothing to undo."""

@@ -1,0 +1,152 @@
+"""Queries on deposits: scoped reads, filtered listings, retention and period sums."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from recyclic.models.deposit import Deposit, DepositStatus
+from recyclic.repositories.base import BaseRepository, KeysetPage
+
+
+@dataclass(frozen=True, slots=True)
+class SitePeriod:
+    """One site's rows created in [start, end) (UTC instants cut in the site's time zone)."""
+
+    site_id: uuid.UUID
+    start: datetime | None
+    end: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class DepositFilters:
+    """A listing's scope and filters; `sites` None means every site (super admin)."""
+
+    sites: Sequence[SitePeriod] | None
+    status: DepositStatus | None = None
+    category: str | None = None
+    created_by: uuid.UUID | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryTotal:
+    category: str
+    deposits_count: int
+    quantity: int
+    weight_g: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderAccuracy:
+    provider: str
+    suggested: int
+    first_choice_kept: int
+
+
+def _in_period(period: SitePeriod) -> ColumnElement[bool]:
+    conditions: list[ColumnElement[bool]] = [Deposit.site_id == period.site_id]
+    if period.start is not None:
+        conditions.append(Deposit.created_at >= period.start)
+    if period.end is not None:
+        conditions.append(Deposit.created_at < period.end)
+    return and_(*conditions)
+
+
+class DepositRepository(BaseRepository[Deposit]):
+    model = Deposit
+
+    async def get_in_site(
+        self, deposit_id: uuid.UUID, site_id: uuid.UUID | None, *, for_update: bool = False
+    ) -> Deposit | None:
+        """The deposit if it belongs to `site_id` (None: any site); locked when asked, so two
+        people validating at once are serialised (PostgreSQL; SQLite has a single writer)."""
+        statement = select(Deposit).where(Deposit.id == deposit_id)
+        if site_id is not None:
+            statement = statement.where(Deposit.site_id == site_id)
+        if for_update:
+            statement = statement.with_for_update()
+        return await self.one_or_none(statement)
+
+    async def count_in_site(self, site_id: uuid.UUID) -> int:
+        """How many deposits a site has (every status)."""
+        statement = select(func.count()).where(Deposit.site_id == site_id)
+        return int(await self.session.scalar(statement) or 0)
+
+    async def page(
+        self, filters: DepositFilters, *, limit: int, cursor: str | None
+    ) -> KeysetPage[Deposit]:
+        """Deposits newest first, filtered."""
+        statement = select(Deposit)
+        if filters.sites is not None:
+            if not filters.sites:
+                return KeysetPage(items=[], next_cursor=None)
+            statement = statement.where(or_(*(_in_period(p) for p in filters.sites)))
+        if filters.status is not None:
+            statement = statement.where(Deposit.status == filters.status)
+        if filters.category is not None:
+            statement = statement.where(Deposit.category == filters.category)
+        if filters.created_by is not None:
+            statement = statement.where(Deposit.created_by == filters.created_by)
+        return await self.paginate(
+            statement, keys=(Deposit.created_at, Deposit.id), limit=limit, cursor=cursor
+        )
+
+    async def with_expired_audio(
+        self, site_id: uuid.UUID, *, created_before: datetime, limit: int
+    ) -> list[Deposit]:
+        """Deposits of a site whose recording is older than the retention, oldest first."""
+        statement = (
+            select(Deposit)
+            .where(
+                Deposit.site_id == site_id,
+                Deposit.created_at < created_before,
+                Deposit.audio_file_path.is_not(None),
+            )
+            .order_by(Deposit.created_at, Deposit.id)
+            .limit(limit)
+        )
+        return await self.all(statement)
+
+    async def validated_totals_by_category(self, period: SitePeriod) -> list[CategoryTotal]:
+        """Count, quantity and weight of the validated deposits of a period, per category."""
+        statement = (
+            select(
+                Deposit.category,
+                func.count(),
+                func.coalesce(func.sum(Deposit.quantity), 0),
+                func.coalesce(func.sum(Deposit.weight_g), 0),
+            )
+            .where(_in_period(period), Deposit.status == DepositStatus.VALIDATED)
+            .group_by(Deposit.category)
+            .order_by(Deposit.category)
+        )
+        rows = (await self.session.execute(statement)).all()
+        return [
+            CategoryTotal(str(code), int(count), int(quantity or 0), int(weight or 0))
+            for code, count, quantity, weight in rows
+        ]
+
+    async def ai_accuracy_by_provider(self, period: SitePeriod) -> list[ProviderAccuracy]:
+        """Validated deposits the AI made a suggestion for, and how many kept its first choice."""
+        kept = func.sum(case((Deposit.ai_first_choice_kept.is_(True), 1), else_=0))
+        statement = (
+            select(Deposit.ai_provider, func.count(), func.coalesce(kept, 0))
+            .where(
+                _in_period(period),
+                Deposit.status == DepositStatus.VALIDATED,
+                Deposit.ai_category.is_not(None),
+                Deposit.ai_provider.is_not(None),
+            )
+            .group_by(Deposit.ai_provider)
+            .order_by(Deposit.ai_provider)
+        )
+        rows = (await self.session.execute(statement)).all()
+        return [
+            ProviderAccuracy(str(provider), int(count), int(hits or 0))
+            for provider, count, hits in rows
+        ]

@@ -1,0 +1,13 @@
+"""Offline classifier for drop-off descriptions: category, confidence, quantity and weight."""
+
+from .classifier import LocalClassification, classify_text
+from .normalize import normalize_text
+from .quantities import parse_quantity_reply, parse_weight_reply
+
+__all__ = [
+    "LocalClassification",
+    "classify_text",
+    "normalize_text",
+    "parse_quantity_reply",
+    "parse_weight_reply",
+]
