@@ -58,3 +58,21 @@ async def test_failing_after_commit_hook_does_not_undo_the_commit(database: Data
         session.add(Site(name="C", slug="uow-c", timezone="Europe/Paris"))
         on_commit(session, broken)
     assert await _site_count(database) == before + 1
+
+
+async def test_after_commit_hooks_also_run_when_a_refusal_commits(database: Database) -> None:
+    from recyclic.core.exceptions import Unauthenticated
+
+    class CountedFailure(Unauthenticated):
+        commit_changes = True
+
+    calls: list[str] = []
+
+    async def hook() -> None:
+        calls.append("ran")
+
+    with pytest.raises(CountedFailure):
+        async with database.unit_of_work() as session:
+            on_commit(session, hook)
+            raise CountedFailure()
+    assert calls == ["ran"]

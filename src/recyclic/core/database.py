@@ -142,29 +142,38 @@ class Database:
     async def unit_of_work(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:
         """A session committed once at the end, rolled back on any exception (unless the
         exception carries `commit_changes = True`)."""
-        async with AsyncExitStack() as stack:
-            lock = self._all_lock or (self._write_lock if write else None)
-            if lock is not None:
-                await stack.enter_async_context(lock)
-            factory = self._write_factory if write else self._read_factory
-            session = await stack.enter_async_context(factory())
-            try:
-                yield session
-                await session.commit()
-            except BaseException as exc:
-                # Some refusals are outcomes worth keeping (a failed PIN attempt counted, a
-                # stolen token's family revoked): those errors ask for a commit.
-                if getattr(exc, "commit_changes", False):
+        committed = False
+        callbacks: list[AfterCommit] = []
+        try:
+            async with AsyncExitStack() as stack:
+                lock = self._all_lock or (self._write_lock if write else None)
+                if lock is not None:
+                    await stack.enter_async_context(lock)
+                factory = self._write_factory if write else self._read_factory
+                session = await stack.enter_async_context(factory())
+                try:
+                    yield session
                     await session.commit()
-                else:
-                    await session.rollback()
-                raise
-            callbacks: list[AfterCommit] = session.info.pop(_AFTER_COMMIT_KEY, [])
-        for callback in callbacks:
-            try:
-                await callback()
-            except Exception:
-                logger.exception("after-commit callback failed")
+                    committed = True
+                except BaseException as exc:
+                    # Some refusals are outcomes worth keeping (a failed PIN attempt counted,
+                    # a stolen token's family revoked): those errors ask for a commit.
+                    if getattr(exc, "commit_changes", False):
+                        await session.commit()
+                        committed = True
+                    else:
+                        await session.rollback()
+                    raise
+                finally:
+                    callbacks = session.info.pop(_AFTER_COMMIT_KEY, [])
+        finally:
+            # After the lock is released; only for data that is durable.
+            if committed:
+                for callback in callbacks:
+                    try:
+                        await callback()
+                    except Exception:
+                        logger.exception("after-commit callback failed")
 
     async def ping(self, seconds: float = 3.0) -> None:
         """Raise if the database does not answer `SELECT 1` within `seconds`."""

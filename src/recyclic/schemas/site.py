@@ -51,7 +51,12 @@ class SiteSettings(ResponseSchema):
     eco_organisms: dict[str, str] = Field(
         default_factory=dict, description="Éco-organisme par code de catégorie (surcharge)."
     )
-    audio_retention_days: int = Field(30, ge=1, le=3650)
+    audio_retention_days: int | None = Field(
+        None,
+        ge=1,
+        le=3650,
+        description="Conservation des enregistrements (défaut de l'installation).",
+    )
     sync_hour: int = Field(3, ge=0, le=23, description="Heure de la synchronisation quotidienne.")
     receipt_footer: str = Field("", max_length=500)
 
