@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from recyclic.core.config import Settings
@@ -11,6 +11,7 @@ from recyclic.core.database import Database
 from recyclic.core.security import create_access_token, hash_pin_sync
 from recyclic.models.cash import CashRegister, CashSession
 from recyclic.models.deposit import Channel, Deposit, DepositStatus
+from recyclic.models.outbound_flow import OutboundDestination, OutboundFlow
 from recyclic.models.site import Site
 from recyclic.models.user import Role, User, UserStatus
 from recyclic.schemas.cash import SessionOpen
@@ -182,3 +183,30 @@ class Factory:
             deposit = Deposit(**values)
             session.add(deposit)
         return deposit
+
+    async def outbound_flow(
+        self,
+        site: Site,
+        created_by: User,
+        *,
+        day: date | None = None,
+        category: str = "EEE-4",
+        weight_g: int = 120_000,
+        destination: OutboundDestination = OutboundDestination.ECO_ORGANISM,
+        **fields: Any,
+    ) -> OutboundFlow:
+        """An outbound flow of `site` (default: 120 kg of large appliances to Ecologic)."""
+        values: dict[str, Any] = {
+            "site_id": site.id,
+            "created_by": created_by.id,
+            "date": day or date(2026, 11, 2),
+            "category": category,
+            "weight_g": weight_g,
+            "destination": destination,
+            "partner": "Ecologic",
+        }
+        values.update(fields)
+        async with self.database.unit_of_work() as session:
+            flow = OutboundFlow(**values)
+            session.add(flow)
+        return flow

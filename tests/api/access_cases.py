@@ -68,6 +68,16 @@ def _on_deposit(suffix: str = "", json: Any = None) -> CaseBuilder:
     return build
 
 
+def _on_flow(json: Any = None) -> CaseBuilder:
+    """A call on a fresh outbound flow of the target site."""
+
+    async def build(w: World, o: bool) -> Call:
+        flow = await w.extra["factory"].outbound_flow(w.site_of(o), w.user_of(o))
+        return Call(f"/api/v1/outbound-flows/{flow.id}", json=json)
+
+    return build
+
+
 CASES: dict[str, CaseBuilder] = {
     "GET /api/v1/health": lambda w, o: Call("/api/v1/health"),
     "GET /api/v1/categories": lambda w, o: Call("/api/v1/categories"),
@@ -208,6 +218,23 @@ CASES: dict[str, CaseBuilder] = {
     "GET /api/v1/stats/summary": lambda w, o: Call(
         "/api/v1/stats/summary", params={"site_id": str(w.site_of(o).id)}
     ),
+    # Outbound flows
+    "GET /api/v1/outbound-flows": lambda w, o: Call(
+        "/api/v1/outbound-flows", params={"site_id": str(w.site_of(o).id)}
+    ),
+    "POST /api/v1/outbound-flows": lambda w, o: Call(
+        "/api/v1/outbound-flows",
+        json={
+            "date": "2026-11-02",
+            "category": "EEE-4",
+            "weight_kg": 120,
+            "destination": "eco_organism",
+            "site_id": str(w.site_of(o).id),
+        },
+    ),
+    "GET /api/v1/outbound-flows/{flow_id}": _on_flow(),
+    "PATCH /api/v1/outbound-flows/{flow_id}": _on_flow(json={"partner": "Envie"}),
+    "DELETE /api/v1/outbound-flows/{flow_id}": _on_flow(),
 }
 
 # Builders that create their row for `World.row_owner`: the matrix also calls them on the

@@ -97,6 +97,12 @@ PERMISSIONS: dict[str, Rule] = {
     "POST /api/v1/deposits/{deposit_id}/validate": Rule(Role.OPERATOR, site_scoped=True),
     # Statistics
     "GET /api/v1/stats/summary": Rule(Role.VIEWER, site_scoped=True),
+    # Outbound flows
+    "GET /api/v1/outbound-flows": Rule(Role.VIEWER, site_scoped=True),
+    "POST /api/v1/outbound-flows": Rule(Role.ADMIN, site_scoped=True),
+    "GET /api/v1/outbound-flows/{flow_id}": Rule(Role.VIEWER, site_scoped=True),
+    "PATCH /api/v1/outbound-flows/{flow_id}": Rule(Role.ADMIN, site_scoped=True),
+    "DELETE /api/v1/outbound-flows/{flow_id}": Rule(Role.ADMIN, site_scoped=True),
 }
 
 

@@ -14,6 +14,7 @@ from recyclic.models.deposit import (
     DonorType,
 )
 from recyclic.models.journal import Closing, ClosingKind, JournalEntry, JournalHead
+from recyclic.models.outbound_flow import OutboundDestination, OutboundFlow
 from recyclic.models.sale import LineUnit, Sale, SaleLine, SalePayment, SaleStatus
 from recyclic.models.site import Site
 from recyclic.models.user import Role, User, UserStatus
@@ -37,6 +38,8 @@ __all__ = [
     "JournalHead",
     "LineUnit",
     "LoginCode",
+    "OutboundDestination",
+    "OutboundFlow",
     "RefreshToken",
     "Role",
     "Sale",

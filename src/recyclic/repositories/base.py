@@ -12,7 +12,7 @@ import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, ClassVar, Generic, TypeVar, cast
 
 from sqlalchemy import Select, select, tuple_
@@ -42,7 +42,7 @@ class KeysetPage(Generic[ModelT]):
 
 
 def _encode_value(value: Any) -> Any:
-    if isinstance(value, datetime):
+    if isinstance(value, date):  # a datetime too
         return value.isoformat()
     if isinstance(value, uuid.UUID):
         return str(value)
@@ -55,6 +55,10 @@ def _decode_value(raw: Any, python_type: type[Any]) -> Any:
         if parsed.tzinfo is None:
             raise ValueError("naive timestamp in cursor")
         return parsed
+    if python_type is date:
+        if not isinstance(raw, str) or len(raw) != 10:
+            raise ValueError("not a date")
+        return date.fromisoformat(raw)
     if python_type is uuid.UUID:
         return uuid.UUID(raw)
     if python_type is int and isinstance(raw, bool):

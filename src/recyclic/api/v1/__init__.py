@@ -10,6 +10,7 @@ from recyclic.api.v1 import (
     closings,
     deposits,
     health,
+    outbound_flows,
     sales,
     sites,
     stats,
@@ -30,6 +31,7 @@ for router in (
     closings.router,
     closings.journal,
     deposits.router,
+    outbound_flows.router,
     audit.router,
 ):
     api_router.include_router(router)
