@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -61,38 +61,70 @@ class JournalRepository:
         ).one_or_none()
         return (int(row.seq), str(row.hash)) if row else (0, GENESIS_HASH)
 
+    def _entry_columns(self) -> tuple[str, bool]:
+        """The entry columns as plain SQL (the timestamp formatted by the database as ISO text
+        with "Z"), and whether site ids are stored as hex text (SQLite)."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            created = "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+            return f"seq, kind, ref_id, payload, prev_hash, hash, {created}", False
+        # SQLite stores 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC (see models.base.UTCDateTime).
+        return (
+            "seq, kind, ref_id, payload, prev_hash, hash, replace(created_at, ' ', 'T') || 'Z'",
+            True,
+        )
+
+    async def entries_after(
+        self, site_id: uuid.UUID, after: int, *, limit: int, until: int | None = None
+    ) -> Sequence[Any]:
+        """Up to `limit` entries with seq > `after` (and ≤ `until`), in seq order: (seq, kind,
+        ref_id, payload, prev_hash, hash, created_at as ISO text with "Z").
+
+        Plain SQL with the timestamp formatted by the database: verifying or archiving a
+        million entries must not pay for ORM rows and datetime objects.
+        """
+        columns, hex_ids = self._entry_columns()
+        site: Any = site_id.hex if hex_ids else site_id
+        bound = "" if until is None else "AND seq <= :until "
+        statement = text(
+            f"SELECT {columns} FROM journal_entries "  # noqa: S608 - our own column list
+            f"WHERE site_id = :site AND seq > :after {bound}ORDER BY seq LIMIT :limit"
+        )
+        params: dict[str, Any] = {"site": site, "after": after, "limit": limit}
+        if until is not None:
+            params["until"] = until
+        return (await self.session.execute(statement, params)).all()
+
     async def stream(
         self, site_id: uuid.UUID, *, batch_size: int = 20_000
     ) -> AsyncIterator[Sequence[Any]]:
-        """(seq, kind, ref_id, payload, prev_hash, hash, created_at as ISO text with "Z") in
-        seq order, in keyset batches: constant memory for any chain length.
-
-        Plain SQL with the timestamp formatted by the database: verifying a million entries
-        must not pay for ORM rows and datetime objects.
-        """
-        dialect = self.session.get_bind().dialect.name
-        if dialect == "postgresql":
-            created = "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-            site = site_id
-        else:
-            # SQLite stores 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC (see models.base.UTCDateTime).
-            created = "replace(created_at, ' ', 'T') || 'Z'"
-            site = site_id.hex  # type: ignore[assignment]
-        statement = text(
-            f"SELECT seq, kind, ref_id, payload, prev_hash, hash, {created} "  # noqa: S608
-            "FROM journal_entries WHERE site_id = :site AND seq > :after "
-            "ORDER BY seq LIMIT :limit"
-        )
+        """Every entry of the site in seq order, in keyset batches: constant memory for any
+        chain length."""
         after = 0
-        while True:
-            result = await self.session.execute(
-                statement, {"site": site, "after": after, "limit": batch_size}
-            )
-            rows = result.all()
-            if not rows:
-                return
+        while rows := await self.entries_after(site_id, after, limit=batch_size):
             yield rows
             after = rows[-1][0]
+
+    async def last_seq_before(self, site_id: uuid.UUID, moment: datetime) -> int:
+        """The last entry written before `moment` (0 when none): a year's chain ends there."""
+        found = await self.session.scalar(
+            select(func.max(JournalEntry.seq)).where(
+                JournalEntry.site_id == site_id, JournalEntry.created_at < moment
+            )
+        )
+        return int(found or 0)
+
+    async def closings_between(self, site_id: uuid.UUID, first: date, last: date) -> list[Closing]:
+        """Closings of periods starting in [first, last], in chain order."""
+        rows = await self.session.scalars(
+            select(Closing)
+            .where(
+                Closing.site_id == site_id,
+                Closing.period_start >= first,
+                Closing.period_start <= last,
+            )
+            .order_by(Closing.journal_seq)
+        )
+        return list(rows)
 
     async def entry_hash(self, site_id: uuid.UUID, seq: int) -> str | None:
         """The stored hash of one entry, or None."""

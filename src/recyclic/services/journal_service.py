@@ -146,7 +146,7 @@ class JournalService:
             for seq, kind, ref_id, payload, stored_prev, stored_hash, created_at in rows:
                 if seq != expected_seq:
                     return VerifyResult(False, count, prev_hash, expected_seq, "missing entry")
-                problem = _check_entry(
+                problem = check_entry(
                     payload,
                     stored_prev,
                     stored_hash,
@@ -168,7 +168,7 @@ class JournalService:
         return VerifyResult(True, count, prev_hash, None)
 
 
-def _check_entry(
+def check_entry(
     payload: str,
     stored_prev: str,
     stored_hash: str,

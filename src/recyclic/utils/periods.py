@@ -136,3 +136,64 @@ def custom_period(start: date, end: date, timezone: str, *, limit_length: bool =
     if limit_length and (end - start).days > MAX_CUSTOM_DAYS:
         raise InvalidPeriod("Période trop longue (3 ans au plus).")
     return make_period("custom", start, end, timezone)
+
+
+def offset_segments(period: Period) -> list[tuple[datetime, int]]:
+    """[(first UTC instant, UTC offset in seconds)] covering [starts_at, ends_at): one segment
+    per offset in force, so a database without time zones can still cut local days.
+
+    Offsets change at most a couple of times a year and never twice in a day: each day is
+    checked at both ends and a change is found to the second by bisection.
+    """
+    tz = zone(period.timezone)
+
+    def offset(moment: datetime) -> int:
+        delta = moment.astimezone(tz).utcoffset()
+        return int(delta.total_seconds()) if delta is not None else 0
+
+    segments = [(period.starts_at, offset(period.starts_at))]
+    day = period.starts_at
+    while day < period.ends_at:
+        last = min(day + timedelta(days=1), period.ends_at) - timedelta(microseconds=1)
+        if offset(last) != segments[-1][1]:
+            low, high = day, last
+            while high - low > timedelta(seconds=1):
+                middle = low + (high - low) / 2
+                if offset(middle) == segments[-1][1]:
+                    low = middle
+                else:
+                    high = middle
+            changed_at = high.replace(microsecond=0)
+            if offset(changed_at) == segments[-1][1]:
+                changed_at = (high + timedelta(seconds=1)).replace(microsecond=0)
+            segments.append((changed_at, offset(changed_at)))
+        day += timedelta(days=1)
+    return segments
+
+
+def days_of(period: Period) -> list[date]:
+    """Every local date of the period, in order."""
+    return [period.start + timedelta(days=n) for n in range((period.end - period.start).days + 1)]
+
+
+def requested_period(
+    kind: str | None, value: str | None, first: date | None, last: date | None, timezone: str
+) -> Period:
+    """The period an export asks for: `period` + `date`, or `from` + `to` (inclusive)."""
+    named = kind is not None or value is not None
+    ranged = first is not None or last is not None
+    if named and ranged:
+        raise InvalidPeriod("Donnez soit period et date, soit from et to, pas les deux.")
+    if named:
+        if kind is None or value is None:
+            raise InvalidPeriod(
+                "Une période nommée demande period (daily, weekly, monthly, quarterly, yearly) "
+                "et date (ex. 2026-11)."
+            )
+        return parse_period(kind, value, timezone)
+    if first is None or last is None:
+        raise InvalidPeriod(
+            "Précisez la période : period et date (ex. period=monthly&date=2026-11), "
+            "ou from et to (ex. from=2026-11-01&to=2026-11-30)."
+        )
+    return custom_period(first, last, timezone)

@@ -1,0 +1,194 @@
+"""Aggregates of the exports and the dashboard, computed by the database (GROUP BY).
+
+Every figure is a sum over integer cents and grams, so SQLite and PostgreSQL give exactly the
+same numbers; no query here returns one row per sale.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Date, case, cast, func, literal, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
+
+from recyclic.models.category import Category
+from recyclic.models.sale import Sale, SaleLine, SalePayment
+from recyclic.utils.periods import Period, offset_segments
+
+
+@dataclass(frozen=True, slots=True)
+class SoldTotal:
+    """Sale lines of a category, net of refunds (negative lines) and discounts."""
+
+    category: str
+    items: int
+    weight_g: int
+    cents: int
+
+
+@dataclass(frozen=True, slots=True)
+class Takings:
+    """Money taken on a local day, by one payment method, for one category (may be < 0)."""
+
+    day: date
+    method: str
+    category: str
+    cents: int
+
+
+@dataclass(frozen=True, slots=True)
+class SplitTicket:
+    """A ticket paid by several methods: its per-category and per-method amounts."""
+
+    sale_id: uuid.UUID
+    created_at: datetime
+    categories: list[tuple[str, int]]
+    methods: list[tuple[str, int]]
+
+
+def local_day(column: Any, period: Period, dialect: str) -> ColumnElement[Any]:
+    """The site-local calendar date of a UTC timestamp column, computed by the database.
+
+    PostgreSQL converts with its own time zone data; SQLite has none, so the offsets in force
+    during the period are spelt out (one CASE branch per daylight-saving segment).
+    """
+    if dialect == "postgresql":
+        return cast(func.timezone(literal(period.timezone), column), Date)
+    segments = offset_segments(period)
+    branches = [
+        (column >= start, func.date(column, f"{seconds:+d} seconds"))
+        for start, seconds in reversed(segments[1:])
+    ]
+    fallback = func.date(column, f"{segments[0][1]:+d} seconds")
+    return case(*branches, else_=fallback) if branches else fallback
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+class ReportRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    @property
+    def dialect(self) -> str:
+        return self.session.get_bind().dialect.name
+
+    async def sold_by_category(
+        self, site_id: uuid.UUID, starts_at: datetime, ends_at: datetime
+    ) -> list[SoldTotal]:
+        """Items, weight and money of the sale lines made in [starts_at, ends_at), per category.
+
+        A line without a weight weighs quantity × its category's default unit weight: the lines
+        are summed first (weighed grams, and units without a weight), and the default applies
+        to those sums — one pass over the lines, then a join on the few category rows.
+        """
+        unweighed = func.sum(case((SaleLine.weight_g.is_(None), SaleLine.quantity), else_=0))
+        sums = (
+            select(
+                SaleLine.category.label("category"),
+                func.sum(SaleLine.quantity).label("items_sold"),
+                func.coalesce(func.sum(SaleLine.weight_g), 0).label("weighed"),
+                unweighed.label("unweighed"),
+                func.sum(SaleLine.line_total_cents).label("cents"),
+            )
+            .where(
+                SaleLine.site_id == site_id,
+                SaleLine.created_at >= starts_at,
+                SaleLine.created_at < ends_at,
+            )
+            .group_by(SaleLine.category)
+            .subquery()
+        )
+        default_weight = func.coalesce(Category.default_unit_weight_g, 0)
+        statement = select(
+            sums.c.category,
+            sums.c.items_sold,
+            sums.c.weighed + sums.c.unweighed * default_weight,
+            sums.c.cents,
+        ).join(Category, Category.code == sums.c.category)
+        rows = (await self.session.execute(statement)).all()
+        return [SoldTotal(str(c), int(i or 0), int(g or 0), int(m or 0)) for c, i, g, m in rows]
+
+    def _payments_in(self, site_id: uuid.UUID, period: Period) -> tuple[ColumnElement[bool], ...]:
+        return (
+            SalePayment.site_id == site_id,
+            SalePayment.created_at >= period.starts_at,
+            SalePayment.created_at < period.ends_at,
+        )
+
+    async def takings_of_single_method_tickets(
+        self, site_id: uuid.UUID, period: Period
+    ) -> list[Takings]:
+        """Per local day, method and category: the line totals of the tickets paid by one
+        method (nearly all of them). Their lines total what was kept of the payment, so cash
+        is net of the change given back."""
+        single = (
+            select(SalePayment.sale_id, func.min(SalePayment.method).label("method"))
+            .where(*self._payments_in(site_id, period))
+            .group_by(SalePayment.sale_id)
+            .having(func.count(func.distinct(SalePayment.method)) == 1)
+            .subquery()
+        )
+        day = local_day(SaleLine.created_at, period, self.dialect).label("day")
+        statement = (
+            select(day, single.c.method, SaleLine.category, func.sum(SaleLine.line_total_cents))
+            .join(single, single.c.sale_id == SaleLine.sale_id)
+            .where(
+                SaleLine.site_id == site_id,
+                SaleLine.created_at >= period.starts_at,
+                SaleLine.created_at < period.ends_at,
+            )
+            .group_by(day, single.c.method, SaleLine.category)
+        )
+        rows = (await self.session.execute(statement)).all()
+        return [Takings(_as_date(d), str(m), str(c), int(t or 0)) for d, m, c, t in rows]
+
+    async def split_tickets(
+        self, site_id: uuid.UUID, period: Period, *, after: uuid.UUID | None, limit: int
+    ) -> list[SplitTicket]:
+        """The next `limit` tickets (by id) paid by several methods, with their category and
+        method totals; cash is net of the change given back."""
+        ids_statement = (
+            select(SalePayment.sale_id)
+            .where(*self._payments_in(site_id, period))
+            .group_by(SalePayment.sale_id)
+            .having(func.count(func.distinct(SalePayment.method)) > 1)
+            .order_by(SalePayment.sale_id)
+            .limit(limit)
+        )
+        if after is not None:
+            ids_statement = ids_statement.where(SalePayment.sale_id > after)
+        ids = list(await self.session.scalars(ids_statement))
+        if not ids:
+            return []
+        sales = await self.session.execute(
+            select(Sale.id, Sale.created_at, Sale.change_cents).where(Sale.id.in_(ids))
+        )
+        tickets = {
+            sale_id: SplitTicket(sale_id, created_at, [], [("cash", -int(change))])
+            for sale_id, created_at, change in sales
+        }
+        lines = await self.session.execute(
+            select(SaleLine.sale_id, SaleLine.category, func.sum(SaleLine.line_total_cents))
+            .where(SaleLine.sale_id.in_(ids))
+            .group_by(SaleLine.sale_id, SaleLine.category)
+            .order_by(SaleLine.sale_id, func.min(SaleLine.position))
+        )
+        for sale_id, category, cents in lines:
+            tickets[sale_id].categories.append((str(category), int(cents or 0)))
+        payments = await self.session.execute(
+            select(SalePayment.sale_id, SalePayment.method, func.sum(SalePayment.amount_cents))
+            .where(SalePayment.sale_id.in_(ids))
+            .group_by(SalePayment.sale_id, SalePayment.method)
+            .order_by(SalePayment.sale_id, SalePayment.method)
+        )
+        for sale_id, method, cents in payments:
+            tickets[sale_id].methods.append((str(method), int(cents or 0)))
+        return [tickets[i] for i in ids]
+

@@ -1,0 +1,1 @@
+"""Exports: the eco-organism engine, streamed tables, the journal archive, accounting."""

@@ -1,0 +1,52 @@
+"""An export as a file to hand over: a name, a media type and its bytes, streamed."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import anyio
+
+
+@dataclass(frozen=True, slots=True)
+class ExportFile:
+    """`chunks` is consumed once: by the HTTP response, or by `save_export`."""
+
+    filename: str
+    media_type: str
+    chunks: AsyncIterator[bytes]
+
+    @classmethod
+    def of_bytes(cls, filename: str, media_type: str, content: bytes) -> ExportFile:
+        """A small export produced in one piece."""
+
+        async def once() -> AsyncIterator[bytes]:
+            yield content
+
+        return cls(filename, media_type, once())
+
+
+async def save_export(export: ExportFile, directory: Path) -> Path:
+    """Write an export under `directory` (created if needed) and return its path.
+
+    Written to a temporary name and renamed at the end, so that a reader (an upload job)
+    never sees half a file.
+    """
+    folder = anyio.Path(directory)
+    await folder.mkdir(parents=True, exist_ok=True)
+    target = folder / export.filename
+    partial = folder / f".{export.filename}.part"
+    try:
+        async with await anyio.open_file(partial, "wb") as handle:
+            async for chunk in export.chunks:
+                await handle.write(chunk)
+        await partial.replace(target)
+    finally:
+        await partial.unlink(missing_ok=True)
+    return Path(target)
+
+
+async def read_export(export: ExportFile) -> bytes:
+    """All the bytes of an export (tests and small files)."""
+    return b"".join([chunk async for chunk in export.chunks])
