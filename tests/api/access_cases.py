@@ -78,6 +78,13 @@ def _on_flow(json: Any = None) -> CaseBuilder:
     return build
 
 
+def _export(path: str, **params: str) -> CaseBuilder:
+    """An export of the target site (named by `site_id`)."""
+    return lambda w, o: Call(
+        f"/api/v1/exports/{path}", params={**params, "site_id": str(w.site_of(o).id)}
+    )
+
+
 CASES: dict[str, CaseBuilder] = {
     "GET /api/v1/health": lambda w, o: Call("/api/v1/health"),
     "GET /api/v1/categories": lambda w, o: Call("/api/v1/categories"),
@@ -235,6 +242,18 @@ CASES: dict[str, CaseBuilder] = {
     "GET /api/v1/outbound-flows/{flow_id}": _on_flow(),
     "PATCH /api/v1/outbound-flows/{flow_id}": _on_flow(json={"partner": "Envie"}),
     "DELETE /api/v1/outbound-flows/{flow_id}": _on_flow(),
+    # Exports
+    "GET /api/v1/exports/ecologic": _export("ecologic", period="monthly", date="2026-11"),
+    "GET /api/v1/exports/eco-organisms/{name}": _export(
+        "eco-organisms/ecomaison", period="yearly", date="2026"
+    ),
+    "GET /api/v1/exports/summary": _export("summary", **{"from": "2026-11-01", "to": "2026-11-30"}),
+    "GET /api/v1/exports/sales": _export("sales"),
+    "GET /api/v1/exports/deposits": _export("deposits", format="xlsx"),
+    "GET /api/v1/exports/cash-sessions": _export("cash-sessions", format="csv-fr"),
+    "GET /api/v1/exports/outbound-flows": _export("outbound-flows"),
+    "GET /api/v1/exports/accounting": _export("accounting"),
+    "GET /api/v1/exports/journal-archive": _export("journal-archive", year="2026"),
 }
 
 # Builders that create their row for `World.row_owner`: the matrix also calls them on the

@@ -103,6 +103,16 @@ PERMISSIONS: dict[str, Rule] = {
     "GET /api/v1/outbound-flows/{flow_id}": Rule(Role.VIEWER, site_scoped=True),
     "PATCH /api/v1/outbound-flows/{flow_id}": Rule(Role.ADMIN, site_scoped=True),
     "DELETE /api/v1/outbound-flows/{flow_id}": Rule(Role.ADMIN, site_scoped=True),
+    # Exports
+    "GET /api/v1/exports/ecologic": Rule(Role.VIEWER, site_scoped=True),
+    "GET /api/v1/exports/eco-organisms/{name}": Rule(Role.VIEWER, site_scoped=True),
+    "GET /api/v1/exports/summary": Rule(Role.VIEWER, site_scoped=True),
+    "GET /api/v1/exports/sales": Rule(Role.VIEWER, site_scoped=True),
+    "GET /api/v1/exports/deposits": Rule(Role.VIEWER, site_scoped=True),
+    "GET /api/v1/exports/cash-sessions": Rule(Role.VIEWER, site_scoped=True),
+    "GET /api/v1/exports/outbound-flows": Rule(Role.VIEWER, site_scoped=True),
+    "GET /api/v1/exports/accounting": Rule(Role.ADMIN, site_scoped=True),
+    "GET /api/v1/exports/journal-archive": Rule(Role.ADMIN, site_scoped=True),
 }
 
 

@@ -191,4 +191,3 @@ class ReportRepository:
         for sale_id, method, cents in payments:
             tickets[sale_id].methods.append((str(method), int(cents or 0)))
         return [tickets[i] for i in ids]
-

@@ -9,6 +9,7 @@ from recyclic.api.v1 import (
     categories,
     closings,
     deposits,
+    exports,
     health,
     outbound_flows,
     sales,
@@ -32,6 +33,7 @@ for router in (
     closings.journal,
     deposits.router,
     outbound_flows.router,
+    exports.router,
     audit.router,
 ):
     api_router.include_router(router)
