@@ -71,10 +71,14 @@ def _optional_text(value: Any) -> Any:
     return value
 
 
+# The length applies to the text, not to null (which clears the field): on the union it would
+# be a TypeError, hence a 500, for `{"description": null}`.
 Description = Annotated[
-    str | None, BeforeValidator(_optional_text), Field(max_length=MAX_DESCRIPTION_CHARS)
+    Annotated[str, Field(max_length=MAX_DESCRIPTION_CHARS)] | None, BeforeValidator(_optional_text)
 ]
-Notes = Annotated[str | None, BeforeValidator(_optional_text), Field(max_length=MAX_NOTES_CHARS)]
+Notes = Annotated[
+    Annotated[str, Field(max_length=MAX_NOTES_CHARS)] | None, BeforeValidator(_optional_text)
+]
 
 _POSTAL_CODE = re.compile(r"^\d{5}$")
 # Two-digit prefixes no French postal code uses: 00, 96 and 99 (97 and 98 are overseas

@@ -47,9 +47,14 @@ def _optional_text(value: Any) -> Any:
     return value
 
 
-Partner = Annotated[str | None, BeforeValidator(_optional_text), Field(max_length=200)]
-DocumentRef = Annotated[str | None, BeforeValidator(_optional_text), Field(max_length=100)]
-FlowNotes = Annotated[str | None, BeforeValidator(_optional_text), Field(max_length=2_000)]
+# The length applies to the text, not to null (which clears the field).
+Partner = Annotated[Annotated[str, Field(max_length=200)] | None, BeforeValidator(_optional_text)]
+DocumentRef = Annotated[
+    Annotated[str, Field(max_length=100)] | None, BeforeValidator(_optional_text)
+]
+FlowNotes = Annotated[
+    Annotated[str, Field(max_length=2_000)] | None, BeforeValidator(_optional_text)
+]
 
 
 class OutboundFlowCreate(Schema):

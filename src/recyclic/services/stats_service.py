@@ -1,7 +1,6 @@
-"""Dashboard figures of a site over a period: what came in, and how well the AI did.
-
-`deposit_stats` is the deposits' share of the summary, computed in SQL; sales, recycled and
-disposed weights join the same per-category rows when the exports work adds them.
+"""Dashboard figures of a site over a period: what came in, was sold, recycled, disposed of
+or given, per category (the exports' figures, `services/exports/figures.py`), and how well
+the AI did.
 """
 
 from __future__ import annotations
@@ -19,7 +18,9 @@ from recyclic.repositories.deposit_repository import CategoryTotal, DepositRepos
 from recyclic.repositories.site_repository import SiteRepository
 from recyclic.services.access import require_role, target_site
 from recyclic.services.deposit_errors import InvalidPeriod, SiteNotFound
+from recyclic.services.exports.figures import CategoryFigures, category_figures
 from recyclic.utils.dates import day_range, local_today
+from recyclic.utils.periods import custom_period
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,8 @@ class Summary:
     last_day: date
     labels: dict[str, str]
     deposits: DepositStats
+    # Categories with any activity in the period, in display order.
+    categories: list[CategoryFigures] = field(default_factory=list)
 
 
 class StatsService:
@@ -109,4 +112,7 @@ class StatsService:
         start, end = day_range(first_day, last_day, site.timezone)
         stats = await deposit_stats(self.session, SitePeriod(site.id, start, end))
         labels = {c.code: c.label for c in await self.categories.list(active_only=False)}
-        return Summary(site, first_day, last_day, labels, stats)
+        period = custom_period(first_day, last_day, site.timezone, limit_length=False)
+        figures = await category_figures(self.session, site, period)
+        active = [f for f in figures if f.has_activity]
+        return Summary(site, first_day, last_day, labels, stats, active)

@@ -13,7 +13,9 @@ from recyclic.schemas.sale import DailyTotal
 from recyclic.schemas.stats import (
     AIAccuracy,
     CategoryFigures,
+    OutboundTotals,
     ProviderAccuracy,
+    SalesTotals,
     SummaryOut,
     Totals,
 )
@@ -50,6 +52,7 @@ def _accuracy(figures: Accuracy) -> dict[str, int | float | None]:
 
 def _summary_out(summary: Summary) -> SummaryOut:
     stats = summary.deposits
+    rows = summary.categories
     return SummaryOut(
         site_id=summary.site.id,
         timezone=summary.site.timezone,
@@ -57,15 +60,32 @@ def _summary_out(summary: Summary) -> SummaryOut:
         period_end=summary.last_day,
         categories=[
             CategoryFigures(
-                category=row.category,
-                label=summary.labels.get(row.category, row.category),
+                category=row.code,
+                label=row.label,
+                eco_organism=row.eco_organism,
                 deposits_count=row.deposits_count,
-                quantity=row.quantity,
-                weight_in_kg=row.weight_g,
+                quantity=row.deposits_quantity,
+                weight_in_kg=row.weight_in_g,
+                items_sold=row.items_sold,
+                weight_sold_kg=row.weight_sold_g,
+                sales_amount=row.sales_cents,
+                weight_recycled_kg=row.weight_recycled_g,
+                weight_disposed_kg=row.weight_disposed_g,
+                weight_donated_kg=row.weight_donated_g,
             )
-            for row in stats.categories
+            for row in rows
         ],
         totals=Totals(deposits_count=stats.deposits_count, weight_in_kg=stats.weight_g),
+        sales_totals=SalesTotals(
+            items_sold=sum(r.items_sold for r in rows),
+            weight_sold_kg=sum(r.weight_sold_g for r in rows),
+            sales_amount=sum(r.sales_cents for r in rows),
+        ),
+        outbound_totals=OutboundTotals(
+            weight_recycled_kg=sum(r.weight_recycled_g for r in rows),
+            weight_disposed_kg=sum(r.weight_disposed_g for r in rows),
+            weight_donated_kg=sum(r.weight_donated_g for r in rows),
+        ),
         ai_accuracy=AIAccuracy(
             **_accuracy(stats.accuracy),
             by_provider=[
@@ -89,8 +109,9 @@ async def summary(
         date | None, Query(alias="to", description="Dernier jour inclus (défaut : aujourd'hui)")
     ] = None,
 ) -> SummaryOut:
-    """Kg in per category (validated deposits) and the AI's accuracy, overall and per
-    provider, over a period cut in the site's time zone."""
+    """Per category: kg in (validated deposits), items, kg and euros sold (net of refunds),
+    kg recycled, disposed of and given (outbound flows); and the AI's accuracy, overall and
+    per provider — over a period cut in the site's time zone."""
     result = await StatsService(session).summary(
         actor, site_id=site_id, first_day=first_day, last_day=last_day
     )
