@@ -4,7 +4,10 @@ With an actor (`eco_file`, `table`…), the access rules apply: viewer+ for the 
 and table exports, admin for the accounting export and the journal archive, another site's
 data a 404. Without one (`…_for_site`), a job or the CLI exports a site it already chose.
 Every method returns an `ExportFile`: `save_export(file, directory)` writes it to disk (for an
-upload), an HTTP response streams it.
+upload), an HTTP response streams it. The streamed ones (tables, journal archive) read the
+database through short units of work of their own as they are consumed: consume them after
+the unit of work that made them has ended (as the HTTP layer does), never inside it — with
+SQLite's single writer, or a test database, that would wait on itself.
 """
 
 from __future__ import annotations
