@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from recyclic.cli import admin, audio, db, demo, journal
+from recyclic.cli import admin, audio, db, demo, export, journal
+from recyclic.cli.backup import backup
 from recyclic.cli.classify import classify
 from recyclic.cli.serve import serve
 
@@ -17,8 +18,10 @@ app = typer.Typer(
 )
 app.command("serve")(serve)
 app.command("classify")(classify)
+app.command("backup")(backup)
 app.add_typer(db.app, name="db")
 app.add_typer(admin.app, name="admin")
 app.add_typer(demo.app, name="demo")
 app.add_typer(journal.app, name="journal")
 app.add_typer(audio.app, name="audio")
+app.add_typer(export.app, name="export")

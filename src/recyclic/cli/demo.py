@@ -10,6 +10,7 @@ from recyclic.cli.db import migrate
 from recyclic.core.config import Settings
 from recyclic.models.user import Role
 from recyclic.services.demo_bulk import BulkReport, BulkSalesLoader
+from recyclic.services.demo_bulk_deposits import BulkDepositsLoader, BulkOutboundFlowsLoader
 from recyclic.services.demo_service import DEMO_PIN, DemoService, DemoSummary
 
 app = typer.Typer(help="Données de démonstration.", no_args_is_help=True)
@@ -44,10 +45,17 @@ def print_demo_summary(summary: DemoSummary) -> None:
 @app.command("seed")
 def seed(
     sales: int = typer.Option(0, "--sales", min=0, help="Ventes historiques en plus (en masse)."),
-    days: int = typer.Option(365, "--days", min=1, max=3650, help="Jours couverts par --sales."),
+    deposits: int = typer.Option(0, "--deposits", min=0, help="Dépôts en plus (en masse)."),
+    outbound_flows: int = typer.Option(
+        0, "--outbound-flows", min=0, help="Sorties (vers éco-organismes…) en plus (en masse)."
+    ),
+    days: int = typer.Option(
+        365, "--days", min=1, max=3650, help="Jours couverts par --sales, --deposits…"
+    ),
 ) -> None:
     """Crée un site de démonstration, un utilisateur par rôle, un historique de caisse ;
-    --sales N ajoute N ventes sur l'année écoulée (chargement en masse)."""
+    --sales, --deposits et --outbound-flows ajoutent N lignes sur l'année écoulée
+    (chargement en masse)."""
     settings = load_settings()
     print_demo_summary(run(settings, lambda: seed_demo(settings)))
     if sales:
@@ -56,6 +64,37 @@ def seed(
             f"{report.sales} ventes ({report.lines} lignes) sur {report.sessions} sessions, "
             f"{report.journal_entries} entrées de journal chaînées."
         )
+    if deposits:
+        added = run(settings, lambda: _bulk_deposits(settings, deposits, days))
+        typer.echo(f"{added} dépôts ajoutés sur {days} jours.")
+    if outbound_flows:
+        added = run(settings, lambda: _bulk_flows(settings, outbound_flows, days))
+        typer.echo(f"{added} sorties ajoutées sur {days} jours.")
+
+
+def _bar(label: str) -> Progress:
+    return Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+
+
+async def _bulk_deposits(settings: Settings, count: int, days: int) -> int:
+    async with open_database(settings) as database, database.unit_of_work() as session:
+        summary = await DemoService(session).seed(timezone=settings.timezone)
+        volunteers = [u for u in summary.users if u.role == Role.OPERATOR]
+        admin = next(u for u in summary.users if u.role == Role.ADMIN)
+        loader = BulkDepositsLoader(session, summary.site, volunteers, admin)
+        with _bar("Dépôts") as bar:
+            task = bar.add_task("dépôts", total=count)
+            return await loader.load(count, days, lambda n: bar.advance(task, n))
+
+
+async def _bulk_flows(settings: Settings, count: int, days: int) -> int:
+    async with open_database(settings) as database, database.unit_of_work() as session:
+        summary = await DemoService(session).seed(timezone=settings.timezone)
+        admin = next(u for u in summary.users if u.role == Role.ADMIN)
+        loader = BulkOutboundFlowsLoader(session, summary.site, admin)
+        with _bar("Sorties") as bar:
+            task = bar.add_task("sorties", total=count)
+            return await loader.load(count, days, lambda n: bar.advance(task, n))
 
 
 async def _bulk_sales(settings: Settings, count: int, days: int) -> BulkReport:
@@ -63,8 +102,6 @@ async def _bulk_sales(settings: Settings, count: int, days: int) -> BulkReport:
         summary = await DemoService(session).seed(timezone=settings.timezone)
         cashier = next(u for u in summary.users if u.role == Role.OPERATOR)
         loader = BulkSalesLoader(session, summary.site, cashier)
-        with Progress(
-            TextColumn("Ventes"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()
-        ) as bar:
+        with _bar("Ventes") as bar:
             task = bar.add_task("ventes", total=count)
             return await loader.load(count, days, lambda n: bar.advance(task, n))

@@ -1,12 +1,16 @@
-"""`recyclic journal verify`: recompute every site's hash chain."""
+"""`recyclic journal verify`: recompute every site's hash chain; `verify-archive`: check a
+yearly archive offline."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import typer
 
 from recyclic.cli._runtime import load_settings, open_database, run
 from recyclic.models.site import Site
 from recyclic.repositories.site_repository import SiteRepository
+from recyclic.services.exports.archive_check import verify_archive
 from recyclic.services.journal_service import JournalService, VerifyResult
 from recyclic.services.site_service import SiteService
 
@@ -51,3 +55,32 @@ def verify(
             )
     if broken:
         raise typer.Exit(1)
+
+
+@app.command("verify-archive")
+def verify_archive_file(
+    file: Path = typer.Argument(
+        ..., help="Archive ZIP téléchargée (GET /exports/journal-archive)."
+    ),
+) -> None:
+    """Vérifie hors ligne une archive annuelle du journal : sceau HMAC (avec la clé secrète de
+    ce serveur), empreintes SHA-256 des fichiers et chaîne de hachage (sortie 1 si altérée)."""
+    settings = load_settings()
+    if not file.is_file():
+        typer.secho(f"Erreur : fichier introuvable : {file}", err=True, fg="red")
+        raise typer.Exit(1)
+    check = verify_archive(file, settings.secret_key.get_secret_value())
+    manifest = check.manifest
+    site = (manifest.get("site") or {}).get("name", "?")
+    if check.ok:
+        journal = manifest.get("journal") or {}
+        typer.echo(
+            f"Archive intègre : {site}, année {manifest.get('year')}, {check.entries} entrées "
+            f"(n° {journal.get('first_seq')} à {journal.get('last_seq')}), "
+            f"tête {str(journal.get('head_hash'))[:16]}…"
+        )
+        return
+    typer.secho(f"ARCHIVE ALTÉRÉE ({file.name}) :", fg="red", err=True)
+    for problem in check.problems:
+        typer.secho(f"  - {problem}", fg="red", err=True)
+    raise typer.Exit(1)

@@ -13,7 +13,7 @@ import random
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import orjson
@@ -175,21 +175,27 @@ class BulkSalesLoader:
         self.report = BulkReport()
 
     async def load(
-        self, count: int, days: int, progress: Callable[[int], None], *, before_days: int = 15
+        self,
+        count: int,
+        days: int,
+        progress: Callable[[int], None],
+        *,
+        before_days: int = 15,
+        last_day: date | None = None,
     ) -> BulkReport:
         """`count` tickets over `days` days ending `before_days` days ago (older than the
-        detailed recent history, whose days are closed)."""
+        detailed recent history, whose days are closed), or ending on `last_day`."""
         lock = await self.journal.lock(self.site.id)
         self.seq, self.prev = lock.seq, lock.hash
         register = await self._register()
         tz = zone(self.site.timezone)
-        today = datetime.now(tz).date()
+        end = last_day or datetime.now(tz).date() - timedelta(days=before_days + 1)
         per_day = math.ceil(count / days)
         remaining = count
         for offset in range(days, 0, -1):
             if remaining <= 0:
                 break
-            day = today - timedelta(days=offset + before_days)
+            day = end - timedelta(days=offset - 1)
             todays = min(per_day, remaining)
             await self._trade(
                 register, datetime.combine(day, time(9, 0), tzinfo=tz), todays, progress

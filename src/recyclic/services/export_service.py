@@ -86,12 +86,19 @@ class ExportService:
         report = await self.eco_report(actor, site_id=site_id, period=period, organism=organism)
         return render(report, fmt)
 
+    async def eco_report_for_site(
+        self, site: Site, period: Period, organism: str | None
+    ) -> EcoReport:
+        """The rows of a site's eco-organism export (no actor: jobs, the CLI)."""
+        return await EcoExportService(self.session, now=self.now).report_for_site(
+            site, period, organism
+        )
+
     async def eco_file_for_site(
         self, site: Site, period: Period, organism: str | None, fmt: ExportFormat
     ) -> ExportFile:
         """An eco-organism export of a site, e.g. `(site, period, "ecologic", CSV)`."""
-        service = EcoExportService(self.session, now=self.now)
-        return render(await service.report_for_site(site, period, organism), fmt)
+        return render(await self.eco_report_for_site(site, period, organism), fmt)
 
     # --- Row-by-row exports, streamed ------------------------------------------------------
 
