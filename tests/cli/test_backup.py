@@ -88,7 +88,7 @@ def test_missing_pg_dump_is_a_clear_french_error(tmp_path: Path) -> None:
 @pytest.fixture
 def pg_pair(
     tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[tuple[TestDatabase, TestDatabase]]:
+) -> tuple[TestDatabase, TestDatabase]:
     if postgres_url() is None:
         pytest.skip("PostgreSQL only (RECYCLIC_TEST_DATABASE_URL)")
     if shutil.which("pg_restore") is None:
