@@ -5,9 +5,10 @@ and table exports, admin for the accounting export and the journal archive, anot
 data a 404. Without one (`…_for_site`), a job or the CLI exports a site it already chose.
 Every method returns an `ExportFile`: `save_export(file, directory)` writes it to disk (for an
 upload), an HTTP response streams it. The streamed ones (tables, journal archive) read the
-database through short units of work of their own as they are consumed: consume them after
-the unit of work that made them has ended (as the HTTP layer does), never inside it — with
-SQLite's single writer, or a test database, that would wait on itself.
+database as they are consumed: given a `Database`, through short units of work of their own —
+consume them after the unit of work that made them has ended (the HTTP layer does); without
+one, through the service's session — consume them inside that unit of work (a job writing a
+file: `write_export`, the hand-off with `services/export_jobs.py`).
 """
 
 from __future__ import annotations
@@ -15,13 +16,20 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import date, datetime
+from pathlib import Path
+from typing import Protocol
 
+import anyio
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from recyclic.core.config import Settings
 from recyclic.core.database import Database
+from recyclic.core.exceptions import InvalidInput
 from recyclic.models.base import utcnow
 from recyclic.models.site import Site
 from recyclic.models.user import User
+from recyclic.repositories.site_repository import SiteRepository
+from recyclic.services.deposit_errors import SiteNotFound
 from recyclic.services.exports.accounting import AccountingService
 from recyclic.services.exports.eco_organisms import (
     ECOLOGIC,
@@ -34,7 +42,7 @@ from recyclic.services.exports.files import ExportFile, read_export, save_export
 from recyclic.services.exports.journal_archive import JournalArchiveService
 from recyclic.services.exports.tables import Table, TableExportService
 from recyclic.services.exports.tabular import ExportFormat
-from recyclic.utils.periods import Period
+from recyclic.utils.periods import Period, parse_period
 
 __all__ = [
     "ECOLOGIC",
@@ -44,8 +52,10 @@ __all__ = [
     "ExportService",
     "PeriodQuery",
     "Table",
+    "export_for_request",
     "read_export",
     "save_export",
+    "write_export",
 ]
 
 
@@ -123,8 +133,6 @@ class ExportService:
         return await self._tables().export_for_site(site, table, period, fmt)
 
     def _tables(self) -> TableExportService:
-        if self.database is None:
-            raise RuntimeError("streamed exports need the Database (their own units of work)")
         return TableExportService(self.session, self.database)
 
     # --- Accounting and the journal archive (admins) ---------------------------------------
@@ -158,6 +166,77 @@ class ExportService:
         return self._archives().archive_for_site(site, year)
 
     def _archives(self) -> JournalArchiveService:
-        if self.database is None or not self.secret:
-            raise RuntimeError("the journal archive needs the Database and the server secret")
+        if not self.secret:
+            raise RuntimeError("the journal archive is sealed with the server secret")
         return JournalArchiveService(self.session, self.database, secret=self.secret, now=self.now)
+
+
+class ExportRequestLike(Protocol):
+    """What a background job asks for (`services.export_jobs.ExportRequest`)."""
+
+    @property
+    def site_id(self) -> uuid.UUID: ...
+    @property
+    def export(self) -> str: ...
+    @property
+    def period(self) -> str: ...
+    @property
+    def date(self) -> str: ...
+    @property
+    def format(self) -> str: ...
+
+
+class UnknownExport(InvalidInput):
+    code = "unknown_export"
+    message = "Export inconnu."
+
+
+_ECO_PREFIX = "eco-organisms/"
+_KINDS = (
+    "ecologic, eco-organisms/<nom>, summary, sales, deposits, cash-sessions, outbound-flows, "
+    "accounting, journal-archive"
+)
+
+
+async def export_for_request(
+    session: AsyncSession, settings: Settings, request: ExportRequestLike
+) -> ExportFile:
+    """The export a job describes with plain values: `export` is `ecologic`,
+    `eco-organisms/<name>`, `summary`, a table (`sales`, `deposits`, `cash-sessions`,
+    `outbound-flows`), `accounting` or `journal-archive` (a yearly period); `period` and
+    `date` name the period (`monthly`, `2026-10`); `format` is csv, csv-fr or xlsx.
+    The file reads through `session`: consume it inside that unit of work."""
+    site = await SiteRepository(session).get(request.site_id)
+    if site is None:
+        raise SiteNotFound()
+    period = parse_period(request.period, request.date, site.timezone)
+    try:
+        fmt = ExportFormat(request.format)
+    except ValueError:
+        raise UnknownExport(f"Format d'export inconnu : {request.format}.") from None
+    service = ExportService(session, secret=settings.secret_key.get_secret_value())
+    kind = request.export.strip().lower()
+    if kind == ECOLOGIC or kind == "summary" or kind.startswith(_ECO_PREFIX):
+        organism = None if kind == "summary" else kind.removeprefix(_ECO_PREFIX)
+        return await service.eco_file_for_site(site, period, organism, fmt)
+    if kind in {t.value for t in Table}:
+        return await service.table_for_site(site, Table(kind), period, fmt)
+    if kind == "accounting":
+        return await service.accounting_for_site(site, period, fmt)
+    if kind == "journal-archive":
+        if period.kind != "yearly":
+            raise UnknownExport("L'archive du journal est annuelle (period=yearly).")
+        return service.journal_archive_for_site(site, period.start.year)
+    raise UnknownExport(f"Export inconnu : « {request.export} » ({_KINDS}).")
+
+
+async def write_export(
+    session: AsyncSession, settings: Settings, request: ExportRequestLike, path: Path
+) -> None:
+    """The jobs' hand-off (`services.export_jobs.load_export_writer`): write the export a job
+    describes to `path` (the caller renames it into place once complete). A bad request
+    raises a `RecyclicError` (a 4xx-style domain error)."""
+    export = await export_for_request(session, settings, request)
+    async with await anyio.open_file(path, "wb") as handle:
+        async for chunk in export.chunks:
+            await handle.write(chunk)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import anyio
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from recyclic.core.database import Database
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,3 +54,20 @@ async def save_export(export: ExportFile, directory: Path) -> Path:
 async def read_export(export: ExportFile) -> bytes:
     """All the bytes of an export (tests and small files)."""
     return b"".join([chunk async for chunk in export.chunks])
+
+
+Reader = Callable[[], AbstractAsyncContextManager[AsyncSession]]
+
+
+def batch_reader(session: AsyncSession, database: Database | None) -> Reader:
+    """How a streamed export reads its batches: each in a short read-only unit of work of its
+    own (the HTTP response is sent after the request's unit of work has ended), or, without a
+    `Database`, through the caller's session (a job writing a file inside its unit of work)."""
+    if database is not None:
+        return lambda: database.unit_of_work(write=False)
+
+    @asynccontextmanager
+    async def same_session() -> AsyncIterator[AsyncSession]:
+        yield session
+
+    return same_session

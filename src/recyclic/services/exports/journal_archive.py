@@ -34,7 +34,7 @@ from recyclic.repositories.journal_repository import JournalRepository
 from recyclic.repositories.site_repository import SiteRepository
 from recyclic.services.access import require_role, target_site
 from recyclic.services.deposit_errors import SiteNotFound
-from recyclic.services.exports.files import ExportFile
+from recyclic.services.exports.files import ExportFile, batch_reader
 from recyclic.services.journal_service import canonical_json, utc_iso
 from recyclic.utils.dates import local_today
 from recyclic.utils.periods import Period, parse_period
@@ -150,12 +150,12 @@ class JournalArchiveService:
     def __init__(
         self,
         session: AsyncSession,
-        database: Database,
+        database: Database | None,
         *,
         secret: str,
         now: Callable[[], datetime] = utcnow,
     ) -> None:
-        self.database = database
+        self.read = batch_reader(session, database)
         self.secret = secret
         self.now = now
         self.sites = SiteRepository(session)
@@ -181,7 +181,7 @@ class JournalArchiveService:
     async def _chunks(self, site: Site, period: Period) -> AsyncIterator[bytes]:
         sink = _Sink()
         archive = zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6)
-        async with self.database.unit_of_work(write=False) as session:
+        async with self.read() as session:
             journal = JournalRepository(session)
             before = await journal.last_seq_before(site.id, period.starts_at)
             last = await journal.last_seq_before(site.id, period.ends_at)
@@ -195,7 +195,7 @@ class JournalArchiveService:
             entries.write(csv_bytes([ENTRY_COLUMNS]))
             after = before
             while after < last:
-                async with self.database.unit_of_work(write=False) as session:
+                async with self.read() as session:
                     rows = await JournalRepository(session).entries_after(
                         site.id, after, limit=BATCH_ENTRIES, until=last
                     )

@@ -33,7 +33,7 @@ from recyclic.repositories.export_rows_repository import ExportRowsRepository, K
 from recyclic.repositories.site_repository import SiteRepository
 from recyclic.services.access import require_role, target_site
 from recyclic.services.deposit_errors import SiteNotFound
-from recyclic.services.exports.files import ExportFile
+from recyclic.services.exports.files import ExportFile, batch_reader
 from recyclic.services.exports.tabular import (
     Column,
     CsvEncoder,
@@ -216,8 +216,8 @@ SPECS: dict[Table, _Spec] = {
 
 
 class TableExportService:
-    def __init__(self, session: AsyncSession, database: Database) -> None:
-        self.database = database
+    def __init__(self, session: AsyncSession, database: Database | None) -> None:
+        self.read = batch_reader(session, database)
         self.sites = SiteRepository(session)
         self.categories = CategoryRepository(session)
 
@@ -249,7 +249,7 @@ class TableExportService:
         self, site: Site, table: Table, period: Period, fmt: ExportFormat
     ) -> ExportFile:
         """The same without an actor (jobs). The returned file reads the database as it is
-        consumed, through units of work of its own."""
+        consumed (see `batch_reader`)."""
         labels = {c.code: c.label for c in await self.categories.list(active_only=False)}
         spec = SPECS[table]
         batches = self._batches(spec, _Scope(site, period, labels))
@@ -264,7 +264,7 @@ class TableExportService:
     async def _batches(self, spec: _Spec, scope: _Scope) -> AsyncIterator[list[tuple[Any, ...]]]:
         after: Key | None = None
         while True:
-            async with self.database.unit_of_work(write=False) as session:
+            async with self.read() as session:
                 batch = await spec.read(session, scope, after, BATCH_ROWS)
             if batch.rows:
                 yield batch.rows
