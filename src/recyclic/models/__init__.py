@@ -14,8 +14,10 @@ from recyclic.models.deposit import (
     DonorType,
 )
 from recyclic.models.journal import Closing, ClosingKind, JournalEntry, JournalHead
+from recyclic.models.outbox import JobStatus, OutboxJob
 from recyclic.models.sale import LineUnit, Sale, SaleLine, SalePayment, SaleStatus
 from recyclic.models.site import Site
+from recyclic.models.sync_log import SyncedFile, SyncLog, SyncStatus, SyncWatermark
 from recyclic.models.user import Role, User, UserStatus
 
 __all__ = [
@@ -33,10 +35,12 @@ __all__ = [
     "DepositStatus",
     "Destination",
     "DonorType",
+    "JobStatus",
     "JournalEntry",
     "JournalHead",
     "LineUnit",
     "LoginCode",
+    "OutboxJob",
     "RefreshToken",
     "Role",
     "Sale",
@@ -45,6 +49,10 @@ __all__ = [
     "SaleStatus",
     "SessionStatus",
     "Site",
+    "SyncLog",
+    "SyncStatus",
+    "SyncWatermark",
+    "SyncedFile",
     "User",
     "UserStatus",
 ]
