@@ -95,9 +95,11 @@ def database(connection: AsyncConnection) -> Database:
 
 
 @pytest.fixture
-def app(settings: Settings, database: Database):  # type: ignore[no-untyped-def]
-    """The application under test."""
-    return create_app(settings, database=database)
+async def app(settings: Settings, database: Database):  # type: ignore[no-untyped-def]
+    """The application under test; jobs it kicked in-process end before the rollback."""
+    app = create_app(settings, database=database)
+    yield app
+    await app.state.jobs.shutdown(grace=10)
 
 
 @pytest.fixture

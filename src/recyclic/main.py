@@ -19,6 +19,8 @@ from recyclic.core.config import Settings, get_settings
 from recyclic.core.database import Database
 from recyclic.core.rate_limit import MemoryRateLimiter, RedisRateLimiter
 from recyclic.core.redis import create_redis
+from recyclic.jobs.context import JobContext
+from recyclic.jobs.runtime import JobRuntime
 from recyclic.services.ai_service import AIService
 
 API_PREFIX = "/api/v1"
@@ -34,10 +36,17 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     redis = create_redis(settings.redis_url) if settings.redis_url else None
     # One per process: it holds the Gemini HTTP sessions and the classification cache.
     ai_service = AIService(settings)
+    # Jobs enqueued by requests are kicked after their commit. Without Redis they also run
+    # here (in-memory broker, with the relay and the daily scheduler): `recyclic serve` alone
+    # runs everything; with Redis, `recyclic worker` processes run them.
+    jobs = JobRuntime(JobContext(settings, database)).install()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if jobs.in_process:
+            jobs.start_background()
         yield
+        await jobs.shutdown()
         await ai_service.aclose()
         if redis is not None:
             await redis.aclose()
@@ -58,6 +67,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.database = database
     app.state.redis = redis
     app.state.ai_service = ai_service
+    app.state.jobs = jobs
     app.state.rate_limiter = (
         RedisRateLimiter(redis, settings.redis_key_prefix) if redis else MemoryRateLimiter()
     )

@@ -68,6 +68,16 @@ def _on_deposit(suffix: str = "", json: Any = None) -> CaseBuilder:
     return build
 
 
+def _on_job() -> CaseBuilder:
+    """A call on a job of the target site (due tomorrow: nothing runs it meanwhile)."""
+
+    async def build(w: World, o: bool) -> Call:
+        job = await w.extra["factory"].job(w.site_of(o))
+        return Call(f"/api/v1/jobs/{job.id}")
+
+    return build
+
+
 CASES: dict[str, CaseBuilder] = {
     "GET /api/v1/health": lambda w, o: Call("/api/v1/health"),
     "GET /api/v1/categories": lambda w, o: Call("/api/v1/categories"),
@@ -208,6 +218,15 @@ CASES: dict[str, CaseBuilder] = {
     "GET /api/v1/stats/summary": lambda w, o: Call(
         "/api/v1/stats/summary", params={"site_id": str(w.site_of(o).id)}
     ),
+    # Cloud sync and jobs (no site has a sync target here: "sync now" answers 409)
+    "GET /api/v1/sync/logs": lambda w, o: Call(
+        "/api/v1/sync/logs", params={"site_id": str(w.site_of(o).id)}
+    ),
+    "POST /api/v1/sync/run": lambda w, o: Call(
+        "/api/v1/sync/run", params={"site_id": str(w.site_of(o).id)}
+    ),
+    "GET /api/v1/jobs": lambda w, o: Call("/api/v1/jobs", params={"site_id": str(w.site_of(o).id)}),
+    "GET /api/v1/jobs/{job_id}": _on_job(),
 }
 
 # Builders that create their row for `World.row_owner`: the matrix also calls them on the

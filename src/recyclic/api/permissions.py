@@ -97,6 +97,11 @@ PERMISSIONS: dict[str, Rule] = {
     "POST /api/v1/deposits/{deposit_id}/validate": Rule(Role.OPERATOR, site_scoped=True),
     # Statistics
     "GET /api/v1/stats/summary": Rule(Role.VIEWER, site_scoped=True),
+    # Cloud sync and background jobs
+    "GET /api/v1/sync/logs": Rule(Role.ADMIN, site_scoped=True),
+    "POST /api/v1/sync/run": Rule(Role.ADMIN, site_scoped=True),
+    "GET /api/v1/jobs": Rule(Role.ADMIN, site_scoped=True),
+    "GET /api/v1/jobs/{job_id}": Rule(Role.ADMIN, site_scoped=True),
 }
 
 

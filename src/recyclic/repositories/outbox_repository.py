@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, or_, select, update
+from sqlalchemy import CursorResult, exists, or_, select, update
 
 from recyclic.models.outbox import JobStatus, OutboxJob
 from recyclic.repositories.base import BaseRepository, KeysetPage
@@ -82,6 +82,18 @@ class OutboxRepository(BaseRepository[OutboxJob]):
             == 1
         )
 
+    async def set_payload(self, job_id: uuid.UUID, attempt: int, payload: dict[str, Any]) -> bool:
+        """Replace the payload of our running job (progress a later attempt must know)."""
+        return (
+            await self._update(
+                OutboxJob.id == job_id,
+                OutboxJob.status == JobStatus.RUNNING,
+                OutboxJob.attempts == attempt,
+                payload=payload,
+            )
+            == 1
+        )
+
     async def finish(self, job_id: uuid.UUID, attempt: int, **values: Any) -> bool:
         """Record the end of our attempt, unless the job was taken from us meanwhile."""
         return (
@@ -130,6 +142,17 @@ class OutboxRepository(BaseRepository[OutboxJob]):
             .limit(limit)
         )
         return await self.all(statement)
+
+    async def anything_to_relay(self, *, now: datetime, kicked_before: datetime) -> bool:
+        """Is any job due for a kick, or running past its lease?"""
+        due = (
+            (OutboxJob.status == JobStatus.PENDING)
+            & (OutboxJob.run_at <= now)
+            & or_(OutboxJob.kicked_at.is_(None), OutboxJob.kicked_at < kicked_before)
+        )
+        expired = (OutboxJob.status == JobStatus.RUNNING) & (OutboxJob.lease_until < now)
+        statement = select(exists().where(or_(due, expired)))
+        return bool(await self.session.scalar(statement))
 
     async def mark_kicked(
         self, job_id: uuid.UUID, *, previous: datetime | None, now: datetime

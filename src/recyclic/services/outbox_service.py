@@ -27,7 +27,7 @@ from recyclic.models.outbox import JobStatus, OutboxJob
 from recyclic.models.user import Role, User
 from recyclic.repositories.base import KeysetPage
 from recyclic.repositories.outbox_repository import JobRef, OutboxRepository
-from recyclic.services.access import require_role
+from recyclic.services.access import is_super_admin, require_role
 
 # Key of `AsyncSession.info` (filled from `Database.session_info`) holding the dispatcher.
 DISPATCHER_KEY = "recyclic_job_dispatcher"
@@ -203,6 +203,11 @@ class OutboxService:
         """Keep a long job ours; False when the relay already gave it away."""
         return await self.jobs.renew_lease(job.id, job.attempt, lease_until=until)
 
+    async def save_progress(self, job: ClaimedJob, updates: dict[str, Any]) -> None:
+        """Merge `updates` into the payload, for the next attempt (e.g. chats already served)."""
+        job.payload.update(plain_payload(updates))
+        await self.jobs.set_payload(job.id, job.attempt, dict(job.payload))
+
     async def succeed(
         self, job: ClaimedJob, *, now: datetime, result: dict[str, Any] | None
     ) -> None:
@@ -257,6 +262,10 @@ class OutboxService:
         """Jobs whose worker vanished go back to pending (or failed after their last try)."""
         return await self.jobs.release_expired(now=now)
 
+    async def needs_relay(self, *, now: datetime, redeliver_after: timedelta) -> bool:
+        """True when some job is due for a (re-)kick or was left running by a vanished worker."""
+        return await self.jobs.anything_to_relay(now=now, kicked_before=now - redeliver_after)
+
     async def take_due(
         self, *, now: datetime, redeliver_after: timedelta, limit: int = 100
     ) -> list[JobRef]:
@@ -275,6 +284,14 @@ class OutboxService:
         """A job by id (no access check: jobs and the CLI)."""
         job = await self.jobs.get(job_id)
         if job is None:
+            raise JobNotFound()
+        return job
+
+    async def get_for(self, actor: User, job_id: uuid.UUID) -> OutboxJob:
+        """A job of the actor's site (installation-wide jobs: super admins only); else 404."""
+        require_role(actor, Role.ADMIN)
+        job = await self.jobs.get(job_id)
+        if job is None or not (is_super_admin(actor) or job.site_id == actor.site_id):
             raise JobNotFound()
         return job
 

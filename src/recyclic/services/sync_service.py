@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from recyclic.core.config import Settings
-from recyclic.core.exceptions import ConfigurationError, NotFound
+from recyclic.core.exceptions import ConfigurationError, Conflict, NotFound
 from recyclic.models.base import utcnow
 from recyclic.models.outbox import OutboxJob
 from recyclic.models.site import Site
@@ -51,6 +51,14 @@ class SyncSiteNotFound(NotFound):
     message = "Site introuvable."
 
 
+class SyncNotConfigured(Conflict):
+    code = "sync_not_configured"
+    message = (
+        "Aucune synchronisation n'est configurée pour ce site (kDrive ou Google Sheets : "
+        "PATCH /api/v1/sites/{id}, champ sync)."
+    )
+
+
 def sync_lock_key(site_id: uuid.UUID) -> str:
     """The lock shared by every sync job of a site (never two at once)."""
     return f"sync:{site_id}"
@@ -58,6 +66,7 @@ def sync_lock_key(site_id: uuid.UUID) -> str:
 
 async def request_sync(
     session: AsyncSession,
+    settings: Settings,
     actor: User,
     site_id: uuid.UUID | None,
     *,
@@ -66,10 +75,21 @@ async def request_sync(
     """Enqueue a sync of the actor's site (a super admin names it) now; the job runs after
     the commit, on a worker or in the embedded server."""
     require_role(actor, Role.ADMIN)
-    site = await SiteRepository(session).get(target_site(actor, site_id))
+    sites = SiteRepository(session)
+    site = await sites.get(target_site(actor, site_id))
     if site is None:
         raise SyncSiteNotFound()
+    if not sync_configured(site, settings, single_site=await sites.count() == 1):
+        raise SyncNotConfigured()
     return await enqueue_sync(session, site.id, reason=reason, requested_by=actor.id)
+
+
+def sync_configured(site: Site, settings: Settings, *, single_site: bool) -> bool:
+    """True when the site has a sync target, even a misconfigured one (the run says why)."""
+    try:
+        return resolve_targets(site, settings, single_site=single_site).any
+    except ConfigurationError:
+        return True
 
 
 async def enqueue_sync(

@@ -10,9 +10,11 @@ from recyclic.api.v1 import (
     closings,
     deposits,
     health,
+    jobs,
     sales,
     sites,
     stats,
+    sync,
     users,
 )
 
@@ -31,5 +33,7 @@ for router in (
     closings.journal,
     deposits.router,
     audit.router,
+    sync.router,
+    jobs.router,
 ):
     api_router.include_router(router)
