@@ -33,6 +33,7 @@ from tests.factories import (  # noqa: E402
     auth_headers,
 )
 from tests.support.databases import TestDatabase, prepare_test_database  # noqa: E402
+from tests.support.jobs import jobs  # noqa: E402, F401 - fixture
 from tests.support.telegram import TEST_BOT_TOKEN  # noqa: E402
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from recyclic.cli import admin, audio, db, demo, journal
+from recyclic.cli import admin, audio, db, demo, journal, sync
 from recyclic.cli.classify import classify
 from recyclic.cli.serve import serve
+from recyclic.cli.worker import worker
 
 app = typer.Typer(
     name="recyclic",
@@ -17,8 +18,10 @@ app = typer.Typer(
 )
 app.command("serve")(serve)
 app.command("classify")(classify)
+app.command("worker")(worker)
 app.add_typer(db.app, name="db")
 app.add_typer(admin.app, name="admin")
 app.add_typer(demo.app, name="demo")
 app.add_typer(journal.app, name="journal")
 app.add_typer(audio.app, name="audio")
+app.add_typer(sync.app, name="sync")
