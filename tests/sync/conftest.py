@@ -71,6 +71,19 @@ class SyncShop:
 
 
 @pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """Jobs run by the app retry in milliseconds (tests of the service pass their own)."""
+    return settings.model_copy(
+        update={
+            "sync_max_attempts": 3,
+            "sync_base_delay_seconds": 0.001,
+            "sync_max_delay_seconds": 0.01,
+            "sync_http_timeout_seconds": 5,
+        }
+    )
+
+
+@pytest.fixture
 async def shop(database: Database, settings: Settings, factory: Factory) -> SyncShop:
     site = await factory.site()
     admin = await factory.user(site, role=Role.ADMIN)
