@@ -32,8 +32,10 @@ from tests.factories import (  # noqa: E402
     Factory,
     auth_headers,
 )
+from tests.fakes.webdav_server import webdav_server  # noqa: E402, F401 - fixture
 from tests.support.databases import TestDatabase, prepare_test_database  # noqa: E402
 from tests.support.jobs import jobs  # noqa: E402, F401 - fixture
+from tests.support.tcp_proxy import tcp_proxy_factory  # noqa: E402, F401 - fixture
 from tests.support.telegram import TEST_BOT_TOKEN  # noqa: E402
 
 

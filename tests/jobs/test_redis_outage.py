@@ -36,10 +36,10 @@ from recyclic.models.user import Role
 from recyclic.services.clients.webdav import remote_path_for
 from recyclic.services.deposit_jobs import request_classification
 from tests.factories import Factory, auth_headers
-from tests.fakes.webdav_server import WebDavTestServer, webdav_server  # noqa: F401 - fixture
+from tests.fakes.webdav_server import WebDavTestServer
 from tests.support.databases import TestDatabase, prepare_test_database, redis_url
 from tests.support.sync import configure_sync, write_export
-from tests.support.tcp_proxy import TcpProxy, tcp_proxy_factory  # noqa: F401 - fixture
+from tests.support.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.skipif(
     not redis_url(), reason="needs Redis (RECYCLIC_TEST_REDIS_URL, the PostgreSQL + Redis run)"
@@ -72,8 +72,8 @@ async def busy_shop(
     outage_database: TestDatabase,
     base_settings: Settings,
     tmp_path: Path,
-    tcp_proxy_factory: Callable[[str, int], Awaitable[TcpProxy]],  # noqa: F811
-    webdav_server: WebDavTestServer,  # noqa: F811
+    tcp_proxy_factory: Callable[[str, int], Awaitable[TcpProxy]],
+    webdav_server: WebDavTestServer,
 ) -> AsyncIterator[Shop]:
     target = urlsplit(redis_url())
     proxy = await tcp_proxy_factory(target.hostname or "127.0.0.1", target.port or 6379)
@@ -211,7 +211,7 @@ async def _all_jobs_done(shop: Shop, seconds: float = 30) -> dict[JobStatus, int
 @pytest.mark.parametrize("blackhole", [False, True], ids=["reset", "blackhole"])
 async def test_redis_outage_loses_nothing_and_stalls_nothing(
     busy_shop: Shop,
-    webdav_server: WebDavTestServer,  # noqa: F811 - fixture
+    webdav_server: WebDavTestServer,
     blackhole: bool,
 ) -> None:
     shop = busy_shop

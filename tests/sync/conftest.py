@@ -25,7 +25,6 @@ from tests.fakes.sheets_server import (  # noqa: F401 - fixtures
     service_account_key,
     sheets_server,
 )
-from tests.fakes.webdav_server import WebDavTestServer, webdav_server  # noqa: F401 - fixture
 from tests.support.jobs import SpyDispatcher
 from tests.support.sync import ScriptedSleep, fast_clients
 
