@@ -25,7 +25,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from recyclic.core.config import Settings
 from recyclic.core.exceptions import InvalidInput
 from recyclic.models.site import Site
-from recyclic.services.sync_files import export_folder
 from recyclic.utils.periods import parse_period
 
 EXPORT_FORMATS = {"csv": "csv", "csv-fr": "csv", "xlsx": "xlsx"}
@@ -72,6 +71,11 @@ class ExportRequest:
             "date": self.date,
             "format": self.format,
         }
+
+
+def export_folder(settings: Settings, site_id: uuid.UUID) -> Path:
+    """Where a site's generated exports are written: DATA_DIR/exports/<site id>/YYYY/MM/."""
+    return settings.exports_dir / str(site_id)
 
 
 ExportWriter = Callable[[AsyncSession, Settings, ExportRequest, Path], Awaitable[None]]

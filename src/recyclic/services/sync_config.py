@@ -12,17 +12,20 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from recyclic.core.config import Settings
 from recyclic.core.database import UnitOfWorkFactory
 from recyclic.core.exceptions import ConfigurationError
 from recyclic.models.site import Site
 from recyclic.schemas.site import SYNC_SECRET_KEYS
-from recyclic.services.clients.google_sheets import GoogleSheetsClient, ServiceAccount
-from recyclic.services.clients.retry import RetryPolicy
-from recyclic.services.clients.webdav import WebDavClient
 from recyclic.services.site_service import read_sync_secret
+
+if TYPE_CHECKING:
+    # The HTTP clients (httpx and its extras) load when a sync runs, not with the API.
+    from recyclic.services.clients.google_sheets import GoogleSheetsClient, ServiceAccount
+    from recyclic.services.clients.retry import RetryPolicy
+    from recyclic.services.clients.webdav import WebDavClient
 
 # `Database.unit_of_work`: the long sync workflow commits in many small units.
 Units = UnitOfWorkFactory
@@ -89,6 +92,8 @@ def _kdrive(site: Site, settings: Settings, single_site: bool) -> KDriveTarget |
 
 
 def _sheets(site: Site, settings: Settings, single_site: bool) -> SheetsTarget | None:
+    from recyclic.services.clients.google_sheets import ServiceAccount
+
     config = site.sync_config or {}
     spreadsheet = str(config.get("google_sheets_spreadsheet_id") or "")
     if not spreadsheet and single_site:
@@ -132,9 +137,13 @@ class DefaultSyncClients:
     policy: RetryPolicy | None = None
 
     def _policy(self) -> RetryPolicy:
+        from recyclic.services.clients.retry import RetryPolicy
+
         return self.policy or RetryPolicy.from_settings(self.settings)
 
     def webdav(self, target: KDriveTarget) -> WebDavClient:
+        from recyclic.services.clients.webdav import WebDavClient
+
         return WebDavClient(
             target.url,
             target.username,
@@ -144,6 +153,8 @@ class DefaultSyncClients:
         )
 
     def sheets(self, target: SheetsTarget) -> GoogleSheetsClient:
+        from recyclic.services.clients.google_sheets import GoogleSheetsClient
+
         return GoogleSheetsClient(
             target.spreadsheet_id,
             target.account,

@@ -23,6 +23,7 @@ from recyclic.models.sync_log import SyncedFile, SyncStatus
 from recyclic.repositories.sync_repository import SyncedFileRepository, SyncSourceRepository
 from recyclic.services.clients.retry import PermanentSyncError, SyncAuthError, SyncClientError
 from recyclic.services.clients.webdav import SyncKind, WebDavClient, remote_path_for
+from recyclic.services.export_jobs import export_folder
 from recyclic.services.sync_config import Units
 from recyclic.services.sync_log_service import SyncLogRecorder
 from recyclic.utils.audio import resolve_audio_path
@@ -51,11 +52,6 @@ class LocalFile:
     local_path: str  # relative to DATA_DIR, POSIX separators
     path: Path
     day: date  # the file's month on the drive (site time zone)
-
-
-def export_folder(settings: Settings, site_id: uuid.UUID) -> Path:
-    """Where a site's generated exports are written: DATA_DIR/exports/<site id>/YYYY/MM/."""
-    return settings.exports_dir / str(site_id)
 
 
 def export_files(settings: Settings, site: Site) -> Iterator[LocalFile]:

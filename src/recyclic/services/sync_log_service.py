@@ -6,7 +6,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,8 +15,10 @@ from recyclic.models.user import Role, User
 from recyclic.repositories.base import KeysetPage
 from recyclic.repositories.sync_repository import SyncLogFilters, SyncLogRepository
 from recyclic.services.access import require_role
-from recyclic.services.clients.retry import AttemptInfo
 from recyclic.services.sync_config import Units
+
+if TYPE_CHECKING:
+    from recyclic.services.clients.retry import AttemptInfo
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,9 +39,11 @@ from recyclic.services.sync_config import (
     Units,
     resolve_targets,
 )
-from recyclic.services.sync_files import KDriveUploader, UploadCounts
 from recyclic.services.sync_log_service import SyncLogRecorder
-from recyclic.services.sync_sheets import SheetsAppender, SheetsResult
+
+if TYPE_CHECKING:
+    from recyclic.services.sync_files import UploadCounts
+    from recyclic.services.sync_sheets import SheetsResult
 
 logger = logging.getLogger(__name__)
 
@@ -203,6 +205,8 @@ class SyncService:
     async def _kdrive(
         self, site: Site, targets: SyncTargets, log: SyncLogRecorder, report: SyncReport
     ) -> None:
+        from recyclic.services.sync_files import KDriveUploader  # HTTP clients: loaded on use
+
         assert targets.kdrive is not None
         async with self.clients.webdav(targets.kdrive) as client:
             uploader = KDriveUploader(self.units, self.settings, site, client, log, self.clock)
@@ -216,6 +220,8 @@ class SyncService:
     async def _sheets(
         self, site: Site, targets: SyncTargets, log: SyncLogRecorder, report: SyncReport
     ) -> None:
+        from recyclic.services.sync_sheets import SheetsAppender
+
         assert targets.sheets is not None
         async with self.clients.sheets(targets.sheets) as client:
             result = await SheetsAppender(self.units, self.settings, site, client, log).run()
