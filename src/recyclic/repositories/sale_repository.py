@@ -6,10 +6,12 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, case, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from recyclic.models.base import Base
 from recyclic.models.journal import Closing
 from recyclic.models.sale import Sale, SaleLine, SalePayment
 from recyclic.repositories.base import BaseRepository, KeysetPage
@@ -43,6 +45,11 @@ class PeriodFigures:
         if self.change_cents:
             result["cash"] = result.get("cash", 0) - self.change_cents
         return result
+
+
+def columns_of(row: Base) -> dict[str, Any]:
+    """The column values of a transient row (every column, so INSERTs stay batchable)."""
+    return {column.key: getattr(row, column.key) for column in row.__table__.columns}
 
 
 async def line_sums(
@@ -84,13 +91,6 @@ class SaleRepository(BaseRepository[Sale]):
     async def find_by_id(self, sale_id: uuid.UUID) -> Sale | None:
         """Any site's sale with this id (idempotency check of a client-supplied id)."""
         return await self.session.get(Sale, sale_id, populate_existing=True)
-
-    async def insert(self, sale: Sale, lines: list[SaleLine], payments: list[SalePayment]) -> None:
-        """Write a ticket with its lines and payments in one flush (batched inserts)."""
-        self.session.add(sale)
-        await self.session.flush()
-        self.session.add_all([*lines, *payments])
-        await self.session.flush()
 
     async def lines_for(self, sale_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[SaleLine]]:
         """Lines of several sales in one query, in ticket order."""
