@@ -241,3 +241,41 @@ async def run_load(
     await asyncio.gather(*(client(i) for i in range(clients)))
     result.duration = time.perf_counter() - start
     return result
+
+
+async def ensure_sales(settings: Settings, count: int) -> None:
+    """Make sure the database holds at least `count` demo sales (bulk-loaded if not)."""
+    from sqlalchemy import func, select
+
+    from recyclic.core.database import Database
+    from recyclic.core.migrations import upgrade
+    from recyclic.models.sale import Sale
+    from recyclic.models.user import Role
+    from recyclic.services.demo_bulk import BulkSalesLoader
+    from recyclic.services.demo_service import DemoService
+
+    database = Database.from_settings(settings)
+    try:
+        await upgrade(database.bind)  # type: ignore[arg-type]
+        async with database.unit_of_work(write=False) as session:
+            have = int(await session.scalar(select(func.count()).select_from(Sale)) or 0)
+        if have >= count:
+            return
+        started = time.perf_counter()
+        async with database.unit_of_work() as session:
+            summary = await DemoService(session).seed(timezone=settings.timezone)
+            cashier = next(u for u in summary.users if u.role == Role.OPERATOR)
+            await BulkSalesLoader(session, summary.site, cashier).load(
+                count - have, 365, lambda n: None
+            )
+        emit("seed_seconds", time.perf_counter() - started, "s")
+    finally:
+        await database.dispose()
+
+
+def persistent_dir(database_url: str) -> Path:
+    """A data directory kept between runs of the same database (for --reuse)."""
+    name = (database_url.rsplit("/", 1)[-1] or "sqlite").replace(".", "_")
+    path = Path(tempfile.gettempdir()) / f"recyclic-bench-{name}"
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -78,9 +78,12 @@ class RefundExceedsSale(Conflict):
 
 @dataclass(frozen=True, slots=True)
 class SaleView:
-    sale: Sale
-    lines: list[SaleLine]
-    payments: list[SalePayment]
+    """A ticket with its lines and payments: ORM objects when just written, read-only rows
+    with the same column names when listed (rows are much cheaper to load)."""
+
+    sale: Sale | Any
+    lines: list[SaleLine] | list[Any]
+    payments: list[SalePayment] | list[Any]
 
 
 @dataclass(frozen=True, slots=True)

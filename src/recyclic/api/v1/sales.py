@@ -60,7 +60,7 @@ async def list_sales(
     payment_method: Annotated[str | None, Query(max_length=32)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
-) -> Page[SaleOut]:
+) -> Response:
     """Sales newest first (keyset pagination: a deep page costs what the first does)."""
     views, next_cursor = await SaleService(session).list_sales(
         user,
@@ -73,7 +73,7 @@ async def list_sales(
         limit=limit,
         cursor=cursor,
     )
-    return Page(items=[sale_out(v) for v in views], next_cursor=next_cursor)
+    return json_response(Page[SaleOut](items=[sale_out(v) for v in views], next_cursor=next_cursor))
 
 
 @router.post(
