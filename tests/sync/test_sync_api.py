@@ -120,6 +120,13 @@ async def test_sync_logs_are_filtered_paginated_and_kept_to_the_site(
     assert {e["run_id"] for e in page["items"] + rest.json()["items"]} == {str(report.run_id)}
     failed = await admin.get("/api/v1/sync/logs", params={"status": "failed"})
     assert failed.json()["items"] == []
+    window = await admin.get(
+        "/api/v1/sync/logs",
+        params={"since": "2000-01-01T00:00:00+01:00", "until": "2000-01-02T00:00:00Z"},
+    )
+    assert window.json()["items"] == []
+    naive = await admin.get("/api/v1/sync/logs", params={"since": "2026-11-26T10:00:00"})
+    assert naive.status_code == 422
 
     other = await factory.site()
     stranger = client_as(await factory.user(other, role=Role.ADMIN))

@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from recyclic.core.config import Settings
 from recyclic.jobs.broker import create_broker, taskiq_name
 from recyclic.jobs.context import JobContext
 from recyclic.jobs.runner import JobRunner
@@ -48,7 +49,7 @@ class JobRuntime:
         self._broker_started = False
 
     @property
-    def settings(self) -> Any:
+    def settings(self) -> Settings:
         return self.context.settings
 
     def install(self) -> JobRuntime:

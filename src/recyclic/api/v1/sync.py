@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
+from pydantic import AwareDatetime
 
 from recyclic.api.deps import AdminUser, SessionDep, SettingsDep, SiteFilter, SiteIdQuery
 from recyclic.models.sync_log import SyncStatus
@@ -40,8 +40,12 @@ async def list_sync_logs(
         str | None, Query(max_length=64, description="webdav.upload, sheets.append, sync.run…")
     ] = None,
     run_id: Annotated[uuid.UUID | None, Query(description="Une exécution (id de tâche)")] = None,
-    since: Annotated[datetime | None, Query(description="Depuis (ISO 8601, inclus)")] = None,
-    until: Annotated[datetime | None, Query(description="Jusqu'à (ISO 8601, exclu)")] = None,
+    since: Annotated[
+        AwareDatetime | None, Query(description="Depuis (ISO 8601 avec fuseau, inclus)")
+    ] = None,
+    until: Annotated[
+        AwareDatetime | None, Query(description="Jusqu'à (ISO 8601 avec fuseau, exclu)")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
 ) -> Page[SyncLogOut]:
