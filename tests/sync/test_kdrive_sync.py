@@ -3,18 +3,22 @@ is down and comes back; every attempt is in the sync log; admins hear of what st
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from pathlib import Path
+
+import pytest
 
 from recyclic.core.security import encrypt_secret
 from recyclic.models.deposit import Deposit
 from recyclic.models.site import Site
 from recyclic.models.sync_log import SyncStatus
 from recyclic.services.clients.webdav import remote_path_for
+from recyclic.services.sync_service import SyncService
 from recyclic.utils.periods import local_date
 from tests.factories import TEST_SECRET, Factory
 from tests.fakes.webdav_server import WebDavTestServer
-from tests.support.sync import configure_sync, recording, write_export
+from tests.support.sync import configure_sync, fast_clients, recording, write_export
 from tests.sync.conftest import SyncShop
 
 
@@ -196,3 +200,32 @@ async def test_a_run_with_nothing_configured_does_nothing(shop: SyncShop) -> Non
     assert report.ok
     assert report.kdrive is None
     assert report.sheets is None
+
+
+async def test_the_attempts_of_a_run_that_crashes_stay_in_the_log(
+    shop: SyncShop, webdav_server: WebDavTestServer, tmp_path: Path
+) -> None:
+    await configure_sync(shop.database, shop.site, webdav=webdav_server)
+    write_export(shop.settings, shop.site, "a.csv", b"1", "2026-11")
+    shop.settings = shop.settings.model_copy(
+        update={"google_sheets_spreadsheet_id": "1Tableur", "kdrive_url": ""}
+    )
+    clients = fast_clients(shop.settings, shop.sleep)
+
+    class Crashing:
+        webdav = clients.webdav
+
+        def sheets(self, target: object) -> object:
+            raise RuntimeError("a bug after the uploads")
+
+    key = tmp_path / "key.json"
+    key.write_text(
+        '{"type": "service_account", "client_email": "x@y", "private_key": "k"}', "utf-8"
+    )
+    shop.settings = shop.settings.model_copy(update={"google_sheets_credentials_file": str(key)})
+    service = SyncService(shop.database.unit_of_work, shop.settings, clients=Crashing())  # type: ignore[arg-type]
+    run_id = uuid.uuid4()
+    with pytest.raises(RuntimeError, match="a bug"):
+        await service.sync_site(shop.site.id, run_id=run_id)
+    logs = await shop.logs(run_id)
+    assert [(log.operation, log.status) for log in logs] == [("webdav.upload", SyncStatus.SUCCESS)]

@@ -69,33 +69,42 @@ class DailyScheduler:
     async def tick(self) -> list[uuid.UUID]:
         """One pass over the sites; the ids of the jobs this pass enqueued."""
         now = self.context.clock()
-        created: list[uuid.UUID] = []
-        async with self.context.database.unit_of_work() as session:
+        planned: list[tuple[Site, JobTask, datetime, str]] = []
+        # A read first: most minutes there is nothing to enqueue (SQLite has one writer).
+        async with self.context.database.unit_of_work(write=False) as session:
             outbox = OutboxRepository(session)
             sites = await SiteRepository(session).list_all()
             single_site = len(sites) == 1
             for site in sites:
-                if not site.is_active:
-                    continue
                 due = due_run(now, SiteSettings.of(site.settings).sync_hour, site.timezone)
-                if due is None:
+                if not site.is_active or due is None:
                     continue
                 day, instant = due
-                wanted: list[tuple[str, JobTask]] = []
-                if sync_configured(site, self.context.settings, single_site=single_site):
-                    wanted.append((daily_sync_key(site.id, day), JobTask.SYNC_SITE))
-                if retention_days(site, self.context.settings.audio_retention_days) is not None:
-                    wanted.append((daily_purge_key(site.id, day), JobTask.PURGE_AUDIO))
-                for key, task in wanted:
+                for key, task in self._wanted(site, day, single_site):
                     if key in self._done:
                         continue
-                    self._done.add(key)
                     if await outbox.get_by_dedupe_key(key) is not None:
-                        continue
-                    job = await self._enqueue(session, site, task, instant, key)
-                    created.append(job.id)
+                        self._done.add(key)
+                    else:
+                        planned.append((site, task, instant, key))
+        created: list[uuid.UUID] = []
+        if planned:
+            async with self.context.database.unit_of_work() as session:
+                for site, task, instant, key in planned:
+                    created.append((await self._enqueue(session, site, task, instant, key)).id)
+            # Only once committed: a failed pass is tried again at the next tick.
+            self._done.update(key for *_, key in planned)
         self._forget_before(now)
         return created
+
+    def _wanted(self, site: Site, day: date, single_site: bool) -> list[tuple[str, JobTask]]:
+        settings = self.context.settings
+        wanted: list[tuple[str, JobTask]] = []
+        if sync_configured(site, settings, single_site=single_site):
+            wanted.append((daily_sync_key(site.id, day), JobTask.SYNC_SITE))
+        if retention_days(site, settings.audio_retention_days) is not None:
+            wanted.append((daily_purge_key(site.id, day), JobTask.PURGE_AUDIO))
+        return wanted
 
     @staticmethod
     async def _enqueue(
