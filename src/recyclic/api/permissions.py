@@ -97,6 +97,8 @@ PERMISSIONS: dict[str, Rule] = {
     "POST /api/v1/deposits/{deposit_id}/validate": Rule(Role.OPERATOR, site_scoped=True),
     # Statistics
     "GET /api/v1/stats/summary": Rule(Role.VIEWER, site_scoped=True),
+    # Telegram (the credential is the secret-token header Telegram sends)
+    "POST /api/v1/telegram/webhook": PUBLIC,
 }
 
 

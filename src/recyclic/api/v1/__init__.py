@@ -13,6 +13,7 @@ from recyclic.api.v1 import (
     sales,
     sites,
     stats,
+    telegram,
     users,
 )
 
@@ -31,5 +32,6 @@ for router in (
     closings.journal,
     deposits.router,
     audit.router,
+    telegram.router,
 ):
     api_router.include_router(router)

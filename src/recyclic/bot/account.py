@@ -1,0 +1,70 @@
+"""/aide, /annuler and /connexion (a single-use code for the web app)."""
+
+from __future__ import annotations
+
+import uuid
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from recyclic.bot import texts
+from recyclic.bot.context import BotServices
+from recyclic.bot.keyboards import MenuAction
+from recyclic.bot.middlewares import cancel_open_deposit
+from recyclic.bot.replies import Replies
+from recyclic.models.user import User
+
+router = Router(name="account")
+
+
+@router.message(Command("aide", "help"), flags={"access": "public", "read_only": True})
+async def help_command(
+    message: Message, services: BotServices, user: User | None, replies: Replies
+) -> None:
+    replies.say(texts.help_text(user, services.conversation_minutes))
+
+
+@router.callback_query(MenuAction.filter(F.action == "help"), flags={"read_only": True})
+async def help_button(
+    callback: CallbackQuery, services: BotServices, user: User, replies: Replies
+) -> None:
+    replies.say(texts.help_text(user, services.conversation_minutes))
+
+
+@router.message(Command("annuler", "cancel"))
+async def cancel(
+    message: Message, state: FSMContext, services: BotServices, user: User, replies: Replies
+) -> None:
+    values = await state.get_data()
+    had_state = await state.get_state() is not None
+    await state.clear()
+    deposit_id = values.get("deposit_id")
+    cancelled = bool(deposit_id) and await cancel_open_deposit(
+        services, user, uuid.UUID(str(deposit_id))
+    )
+    if cancelled or had_state:
+        replies.say(texts.CANCELLED)
+    else:
+        replies.say(texts.NOTHING_TO_CANCEL)
+
+
+async def _login_code(services: BotServices, user: User, replies: Replies) -> None:
+    code = await services.auth.issue_login_code(user)
+    settings = services.settings
+    replies.say(texts.login_code(code, settings.login_code_minutes, settings.public_url))
+
+
+@router.message(Command("connexion", "login"))
+async def login_command(
+    message: Message, services: BotServices, user: User, replies: Replies
+) -> None:
+    await _login_code(services, user, replies)
+
+
+@router.callback_query(MenuAction.filter(F.action == "login"))
+async def login_button(
+    callback: CallbackQuery, services: BotServices, user: User, replies: Replies
+) -> None:
+    await _login_code(services, user, replies)
