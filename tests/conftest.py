@@ -33,7 +33,7 @@ from tests.factories import (  # noqa: E402
     auth_headers,
 )
 from tests.support.databases import TestDatabase, prepare_test_database  # noqa: E402
-from tests.support.telegram import TEST_BOT_TOKEN  # noqa: E402
+from tests.support.telegram import TEST_BOT_TOKEN, UNREACHABLE_TELEGRAM  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -55,6 +55,8 @@ def base_settings(
         redis_url=test_database.redis_url,
         secret_key=TEST_SECRET,  # type: ignore[arg-type]
         telegram_bot_token=TEST_BOT_TOKEN,  # type: ignore[arg-type]
+        # Never the real Telegram: notifications of tests without a fake Bot API go nowhere.
+        telegram_api_url=UNREACHABLE_TELEGRAM,
         log_level="WARNING",
     )
 

@@ -16,24 +16,19 @@ from recyclic.bot.middlewares import cancel_open_deposit
 from recyclic.bot.replies import Replies
 from recyclic.models.user import User
 
-router = Router(name="account")
 
-
-@router.message(Command("aide", "help"), flags={"access": "public", "read_only": True})
 async def help_command(
     message: Message, services: BotServices, user: User | None, replies: Replies
 ) -> None:
     replies.say(texts.help_text(user, services.conversation_minutes))
 
 
-@router.callback_query(MenuAction.filter(F.action == "help"), flags={"read_only": True})
 async def help_button(
     callback: CallbackQuery, services: BotServices, user: User, replies: Replies
 ) -> None:
     replies.say(texts.help_text(user, services.conversation_minutes))
 
 
-@router.message(Command("annuler", "cancel"))
 async def cancel(
     message: Message, state: FSMContext, services: BotServices, user: User, replies: Replies
 ) -> None:
@@ -56,15 +51,28 @@ async def _login_code(services: BotServices, user: User, replies: Replies) -> No
     replies.say(texts.login_code(code, settings.login_code_minutes, settings.public_url))
 
 
-@router.message(Command("connexion", "login"))
 async def login_command(
     message: Message, services: BotServices, user: User, replies: Replies
 ) -> None:
     await _login_code(services, user, replies)
 
 
-@router.callback_query(MenuAction.filter(F.action == "login"))
 async def login_button(
     callback: CallbackQuery, services: BotServices, user: User, replies: Replies
 ) -> None:
     await _login_code(services, user, replies)
+
+
+def create_router() -> Router:
+    """A fresh router for this flow (a router belongs to one dispatcher)."""
+    router = Router(name="account")
+    router.message.register(
+        help_command, Command("aide", "help"), flags={"access": "public", "read_only": True}
+    )
+    router.callback_query.register(
+        help_button, MenuAction.filter(F.action == "help"), flags={"read_only": True}
+    )
+    router.message.register(cancel, Command("annuler", "cancel"))
+    router.message.register(login_command, Command("connexion", "login"))
+    router.callback_query.register(login_button, MenuAction.filter(F.action == "login"))
+    return router

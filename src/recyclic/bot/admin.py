@@ -15,12 +15,9 @@ from recyclic.schemas.user import UserUpdate
 from recyclic.services.user_service import UserNotFound
 from recyclic.utils.dates import local_today
 
-router = Router(name="admin")
-
 ADMIN = {"access": "admin"}
 
 
-@router.callback_query(RegistrationDecision.filter(), flags=ADMIN)
 async def decide_registration(
     callback: CallbackQuery,
     callback_data: RegistrationDecision,
@@ -60,15 +57,24 @@ async def _stats(services: BotServices, user: User, replies: Replies) -> None:
     replies.say(texts.stats(site, today, rows, takings.sales_count, takings.total))
 
 
-@router.message(Command("stats"), flags={**ADMIN, "read_only": True})
 async def stats_command(
     message: Message, services: BotServices, user: User, replies: Replies
 ) -> None:
     await _stats(services, user, replies)
 
 
-@router.callback_query(MenuAction.filter(F.action == "stats"), flags={**ADMIN, "read_only": True})
 async def stats_button(
     callback: CallbackQuery, services: BotServices, user: User, replies: Replies
 ) -> None:
     await _stats(services, user, replies)
+
+
+def create_router() -> Router:
+    """A fresh router for this flow (a router belongs to one dispatcher)."""
+    router = Router(name="admin")
+    router.callback_query.register(decide_registration, RegistrationDecision.filter(), flags=ADMIN)
+    router.message.register(stats_command, Command("stats"), flags={**ADMIN, "read_only": True})
+    router.callback_query.register(
+        stats_button, MenuAction.filter(F.action == "stats"), flags={**ADMIN, "read_only": True}
+    )
+    return router

@@ -36,8 +36,6 @@ from recyclic.services.deposit_errors import DepositNotFound, RecordingKeptUntra
 from recyclic.services.local_classifier import parse_quantity_reply, parse_weight_reply
 from recyclic.utils.formatting import GRAMS_PER_KG
 
-router = Router(name="deposit")
-
 OPERATOR = {"access": "operator"}
 CONVERSATION = {"access": "operator", "conversation": True}
 _OPEN = (DepositStatus.DRAFT, DepositStatus.CLASSIFIED)
@@ -56,14 +54,12 @@ async def begin(state: FSMContext, services: BotServices, user: User, replies: R
     replies.say(texts.ASK_DESCRIPTION)
 
 
-@router.message(Command("depot", "dépôt", "depots"), flags=OPERATOR)
 async def deposit_command(
     message: Message, state: FSMContext, services: BotServices, user: User, replies: Replies
 ) -> None:
     await begin(state, services, user, replies)
 
 
-@router.callback_query(MenuAction.filter(F.action == "deposit"), flags=OPERATOR)
 async def deposit_button(
     callback: CallbackQuery,
     state: FSMContext,
@@ -78,7 +74,6 @@ async def deposit_button(
 # --- Describing -----------------------------------------------------------------------------
 
 
-@router.message(DepositFlow.describing, F.text, _NOT_A_COMMAND, flags=CONVERSATION)
 async def describe_in_words(
     message: Message, state: FSMContext, services: BotServices, user: User, replies: Replies
 ) -> None:
@@ -94,7 +89,6 @@ async def describe_in_words(
     await _propose(deposit, state, services, replies)
 
 
-@router.message(DepositFlow.describing, F.voice | F.audio, flags={**CONVERSATION, "voice": True})
 async def describe_by_voice(
     message: Message,
     state: FSMContext,
@@ -151,7 +145,6 @@ async def _propose(
 # --- The proposal's buttons -----------------------------------------------------------------
 
 
-@router.callback_query(DepositFlow.confirming, DepositAction.filter(), flags=CONVERSATION)
 async def proposal_button(
     callback: CallbackQuery,
     callback_data: DepositAction,
@@ -187,7 +180,6 @@ async def proposal_button(
         replies.edit(callback.message, texts.CANCELLED, keyboards.another_deposit())
 
 
-@router.callback_query(DepositFlow.confirming, CategoryPick.filter(), flags=CONVERSATION)
 async def category_button(
     callback: CallbackQuery,
     callback_data: CategoryPick,
@@ -281,7 +273,6 @@ async def _validate_or_ask(
 # --- What was missing -----------------------------------------------------------------------
 
 
-@router.message(DepositFlow.weight, F.text, _NOT_A_COMMAND, flags=CONVERSATION)
 async def weight_answer(
     message: Message, state: FSMContext, services: BotServices, user: User, replies: Replies
 ) -> None:
@@ -300,7 +291,6 @@ async def weight_answer(
     await _save(deposit, state, services, user, replies, weight_g=grams)
 
 
-@router.message(DepositFlow.quantity, F.text, _NOT_A_COMMAND, flags=CONVERSATION)
 async def quantity_answer(
     message: Message, state: FSMContext, services: BotServices, user: User, replies: Replies
 ) -> None:
@@ -337,3 +327,34 @@ async def _save(
     saved = await services.deposits.validate(user, deposit.id, data)
     await state.clear()
     replies.say(texts.saved(saved, await services.category_labels()), keyboards.another_deposit())
+
+
+def create_router() -> Router:
+    """A fresh router for this flow (a router belongs to one dispatcher)."""
+    router = Router(name="deposit")
+    router.message.register(deposit_command, Command("depot", "dépôt", "depots"), flags=OPERATOR)
+    router.callback_query.register(
+        deposit_button, MenuAction.filter(F.action == "deposit"), flags=OPERATOR
+    )
+    router.message.register(
+        describe_in_words, DepositFlow.describing, F.text, _NOT_A_COMMAND, flags=CONVERSATION
+    )
+    router.message.register(
+        describe_by_voice,
+        DepositFlow.describing,
+        F.voice | F.audio,
+        flags={**CONVERSATION, "voice": True},
+    )
+    router.callback_query.register(
+        proposal_button, DepositFlow.confirming, DepositAction.filter(), flags=CONVERSATION
+    )
+    router.callback_query.register(
+        category_button, DepositFlow.confirming, CategoryPick.filter(), flags=CONVERSATION
+    )
+    router.message.register(
+        weight_answer, DepositFlow.weight, F.text, _NOT_A_COMMAND, flags=CONVERSATION
+    )
+    router.message.register(
+        quantity_answer, DepositFlow.quantity, F.text, _NOT_A_COMMAND, flags=CONVERSATION
+    )
+    return router

@@ -90,6 +90,6 @@ def build_dispatcher(
             observer.middleware(middleware)
     # Commands first, so that /annuler is never taken for an answer; the fallback last.
     dispatcher.include_routers(
-        start.router, account.router, admin.router, deposit.router, fallback.router
+        *(flow.create_router() for flow in (start, account, admin, deposit, fallback))
     )
     return dispatcher

@@ -15,8 +15,6 @@ from recyclic.bot import texts
 from recyclic.bot.replies import Replies
 from recyclic.bot.states import DepositFlow
 
-router = Router(name="fallback")
-
 IN_CONVERSATION = {"access": "operator", "conversation": True, "read_only": True}
 HINTS = {
     DepositFlow.describing: texts.DESCRIBE_HINT,
@@ -36,21 +34,25 @@ def _hint_for(text: str) -> Callable[[Message, Replies], Awaitable[None]]:
     return hint
 
 
-for _state, _text in HINTS.items():
-    router.message.register(_hint_for(_text), _state, flags=IN_CONVERSATION)
-
-
-@router.message(F.text.startswith("/"), flags={"read_only": True})
 async def unknown_command(message: Message, replies: Replies) -> None:
     replies.say(texts.UNKNOWN_COMMAND)
 
 
-@router.message(flags={"read_only": True})
 async def not_understood(message: Message, replies: Replies) -> None:
     replies.say(texts.NOT_UNDERSTOOD)
 
 
-@router.callback_query(flags={"access": "public", "read_only": True})
 async def stale_button(callback: CallbackQuery, replies: Replies) -> None:
     replies.toast(texts.EXPIRED_BUTTON)
     replies.drop_buttons(callback.message)
+
+
+def create_router() -> Router:
+    """A fresh router for this flow (a router belongs to one dispatcher)."""
+    router = Router(name="fallback")
+    for state, text in HINTS.items():
+        router.message.register(_hint_for(text), state, flags=IN_CONVERSATION)
+    router.message.register(unknown_command, F.text.startswith("/"), flags={"read_only": True})
+    router.message.register(not_understood, flags={"read_only": True})
+    router.callback_query.register(stale_button, flags={"access": "public", "read_only": True})
+    return router

@@ -12,8 +12,6 @@ from recyclic.bot.replies import Replies
 from recyclic.core.security import TelegramIdentity
 from recyclic.models.user import Role, User, UserStatus
 
-router = Router(name="start")
-
 _SITE_LINK_PREFIX = "site_"
 
 
@@ -32,7 +30,6 @@ def main_menu(user: User) -> tuple[str, InlineKeyboardMarkup]:
     return texts.welcome(user), markup
 
 
-@router.message(CommandStart(), flags={"access": "public"})
 async def start(
     message: Message,
     command: CommandObject,
@@ -60,3 +57,10 @@ async def start(
         replies.say(texts.registered(site))
     else:
         replies.say(texts.PENDING if site is not None else texts.registered(None))
+
+
+def create_router() -> Router:
+    """A fresh router for this flow (a router belongs to one dispatcher)."""
+    router = Router(name="start")
+    router.message.register(start, CommandStart(), flags={"access": "public"})
+    return router
