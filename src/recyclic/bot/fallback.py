@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from recyclic.bot import texts
@@ -42,9 +43,11 @@ async def not_understood(message: Message, replies: Replies) -> None:
     replies.say(texts.NOT_UNDERSTOOD)
 
 
-async def stale_button(callback: CallbackQuery, replies: Replies) -> None:
+async def stale_button(callback: CallbackQuery, state: FSMContext, replies: Replies) -> None:
     replies.toast(texts.EXPIRED_BUTTON)
-    replies.drop_buttons(callback.message)
+    if await state.get_state() is None:
+        # No conversation under way: the buttons of that message lead nowhere any more.
+        replies.drop_buttons(callback.message)
 
 
 def create_router() -> Router:
