@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -66,6 +67,10 @@ async def test_stats_for_admins_only(
         shop.site, shop.volunteer, status=DepositStatus.VALIDATED, category="LIV", weight_g=2_250
     )
     await factory.deposit(shop.site, shop.volunteer)  # a draft: not counted
+    yesterday = datetime.now(UTC) - timedelta(hours=30)
+    await factory.deposit(  # another day in the site's time zone: not counted
+        shop.site, shop.volunteer, status=DepositStatus.VALIDATED, created_at=yesterday
+    )
     register = await factory.register(shop.site)
     till = await factory.open_session(register, shop.volunteer)
     await factory.sale(till, shop.volunteer)  # 12 €
@@ -92,7 +97,9 @@ async def test_stats_for_admins_only(
 async def test_who_may_use_what(bot: BotHarness, shop: Shop, factory: Factory) -> None:
     stranger = bot.user(555_020, "Zoé")
     await stranger.send("/depot")
-    assert stranger.last.text == "👋 Je ne vous connais pas encore : tapez /start pour vous inscrire."
+    assert stranger.last.text == (
+        "👋 Je ne vous connais pas encore : tapez /start pour vous inscrire."
+    )
     await stranger.send("bonjour")
     assert stranger.last.text.startswith("👋 Je ne vous connais pas encore")
 
@@ -128,13 +135,16 @@ async def test_deep_link_names_the_site_on_a_multi_site_installation(
     await zoe.send("/start")  # two sites, no link: no site yet
     assert "ouvrez le lien d'inscription" in zoe.last.text
     registered = await user_by_telegram_id(database, 555_030)
-    assert registered is not None and registered.site_id is None
-    assert port_admin.inbox == [] and hills_admin.inbox == []
+    assert registered is not None
+    assert registered.site_id is None
+    assert port_admin.inbox == []
+    assert hills_admin.inbox == []
 
     await zoe.send("/start site_collines")
     assert "transmise aux responsables de Ressourcerie des Collines" in zoe.last.text
     registered = await user_by_telegram_id(database, 555_030)
-    assert registered is not None and registered.site_id == other.id
+    assert registered is not None
+    assert registered.site_id == other.id
     assert port_admin.inbox == []
     assert hills_admin.last.text.startswith("🆕 Nouvelle inscription : Zoé")
 
@@ -156,12 +166,14 @@ async def test_rejection_and_a_second_admin_too_late(
     assert first_admin.last.text == "❌ Inscription de Max refusée."
     assert max_.last.text.startswith("Votre demande d'inscription n'a pas été acceptée")
     applicant = await user_by_telegram_id(database, 555_040)
-    assert applicant is not None and applicant.status == UserStatus.REJECTED
+    assert applicant is not None
+    assert applicant.status == UserStatus.REJECTED
 
     await second_admin.press("✅ Approuver")
     assert second_admin.last.text == "ℹ️ L'inscription de Max a déjà été refusée."
     applicant = await user_by_telegram_id(database, 555_040)
-    assert applicant is not None and applicant.status == UserStatus.REJECTED
+    assert applicant is not None
+    assert applicant.status == UserStatus.REJECTED
 
     await max_.send("/depot")
     assert max_.last.text.startswith("🚫 Votre inscription n'a pas été acceptée")
@@ -187,7 +199,8 @@ async def test_only_admins_decide(
     await stranger_admin.press_data(data)
     assert "ℹ️ Cette demande d'inscription n'existe plus." in stranger_admin.toasts()
     pending = await user_by_telegram_id(database, 555_050)
-    assert pending is not None and pending.status == UserStatus.PENDING
+    assert pending is not None
+    assert pending.status == UserStatus.PENDING
 
 
 @pytest.mark.parametrize("text", ["/depot", "deux chaises"])

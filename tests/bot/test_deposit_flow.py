@@ -37,7 +37,8 @@ async def test_text_deposit_with_the_weight_asked_and_given_in_words(
     [deposit] = await deposits_of(database, shop.volunteer)
     assert deposit.status == DepositStatus.VALIDATED
     assert (deposit.category, deposit.weight_g, deposit.quantity) == ("MOB", 12_000, 2)
-    assert deposit.human_validated and deposit.validated_by == shop.volunteer.id
+    assert deposit.human_validated
+    assert deposit.validated_by == shop.volunteer.id
     assert deposit.ai_first_choice_kept is True
     assert deposit.description == "deux chaises en bois"
 
@@ -51,7 +52,9 @@ async def test_valider_saves_at_once_and_another_deposit_follows(
     assert victor.last.text == "📦 EEE-5 Petits équipements électriques (89 %) · 2 kg · 1"
 
     await victor.press("✅ Valider")
-    assert victor.last.text == "✅ Dépôt enregistré : EEE-5 Petits équipements électriques · 2 kg · 1"
+    assert victor.last.text == (
+        "✅ Dépôt enregistré : EEE-5 Petits équipements électriques · 2 kg · 1"
+    )
 
     await victor.press("➕ Un autre dépôt")
     assert victor.last.text.startswith("📦 Nouveau dépôt")

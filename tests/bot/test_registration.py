@@ -6,8 +6,7 @@ from sqlalchemy import select
 
 from recyclic.core.database import Database
 from recyclic.models.user import User, UserStatus
-from tests.bot.conftest import MakeBot, Shop
-from tests.factories import Factory
+from tests.bot.conftest import Shop
 from tests.support.bot import BotHarness
 
 
@@ -41,7 +40,8 @@ async def test_registration_approved_by_an_admin(
     assert admin.last.buttons == []
     assert jeanne.last.text.startswith("🎉 Votre inscription est validée")
     approved = await _user(database, 555_001)
-    assert approved is not None and approved.status == UserStatus.APPROVED
+    assert approved is not None
+    assert approved.status == UserStatus.APPROVED
 
     # Approved: /start now shows the menu.
     await jeanne.send("/start")

@@ -91,7 +91,8 @@ async def test_an_audio_file_is_accepted_too(
     await victor.voice(wav_bytes(1.0), audio=True)
     assert victor.last.text.startswith("🎙️ J'ai bien reçu votre message vocal")
     [draft] = await deposits_of(database, shop.volunteer)
-    assert draft.audio_file_path is not None and draft.audio_file_path.endswith(".wav")
+    assert draft.audio_file_path is not None
+    assert draft.audio_file_path.endswith(".wav")
 
 
 async def test_a_corrupt_or_oversized_recording_is_refused_and_nothing_stored(

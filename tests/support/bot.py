@@ -29,6 +29,15 @@ _callback_ids = itertools.count(1)
 _file_ids = itertools.count(1)
 
 
+async def eventually(check: Callable[[], object], seconds: float = 10.0) -> None:
+    """Wait until `check()` is true (something another task or process does)."""
+    async with asyncio.timeout(seconds):
+        while True:
+            if check():
+                return
+            await asyncio.sleep(0.01)
+
+
 class Clock:
     """An adjustable clock for the bot (conversation expiry)."""
 
@@ -83,9 +92,7 @@ class BotHarness:
         self.runtime.dispatcher.update.outer_middleware(self.tracker)
         if self.mode == "polling":
             self._polling = asyncio.create_task(self.runtime.run_polling(handle_signals=False))
-            async with asyncio.timeout(10):
-                while not self.telegram.calls_of("getUpdates"):
-                    await asyncio.sleep(0.01)
+            await eventually(lambda: self.telegram.calls_of("getUpdates"))
 
     async def stop(self) -> None:
         if self._polling is not None:
@@ -187,7 +194,7 @@ class TelegramUser:
                 "chat": self._chat(),
                 "from": {"id": 1, "is_bot": True, "first_name": "Recyclic"},
                 "text": message.text,
-                **({"reply_markup": {"inline_keyboard": message.buttons}} if message.buttons else {}),
+                "reply_markup": {"inline_keyboard": message.buttons},
             },
         }
         await self._deliver({"callback_query": callback})

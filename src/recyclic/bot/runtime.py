@@ -122,6 +122,11 @@ class BotRuntime:
         if len(body) > MAX_UPDATE_BYTES:
             raise UpdateTooLarge()
         update = self._parse(body)
+        if not _known_type(update):
+            # Valid but of a kind this version does not know (Telegram adds some): acknowledged,
+            # so that Telegram does not send it again, and left alone.
+            logger.info("ignoring Telegram update %s of an unknown type", update.update_id)
+            return update.update_id
         task = asyncio.create_task(self._handle(update))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -198,3 +203,12 @@ class BotRuntime:
             await self._dispatcher.fsm.close()
         if self._bot is not None:
             await self._bot.session.close()
+
+
+def _known_type(update: Update) -> bool:
+    from aiogram.types.update import UpdateTypeLookupError
+
+    try:
+        return bool(update.event_type)
+    except UpdateTypeLookupError:
+        return False
