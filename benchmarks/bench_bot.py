@@ -30,6 +30,8 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, select  # noqa: E402
+from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
+from tests.support.bot import BotHarness, TelegramUser  # noqa: E402
 
 from recyclic.bot.runtime import BotRuntime  # noqa: E402
 from recyclic.core.config import Settings  # noqa: E402
@@ -41,10 +43,8 @@ from recyclic.models.site import Site  # noqa: E402
 from recyclic.models.user import Role, User, UserStatus  # noqa: E402
 from recyclic.services.ai_service import AIService  # noqa: E402
 from recyclic.services.notification_service import TelegramNotifier  # noqa: E402
-from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
-from tests.support.bot import BotHarness, TelegramUser  # noqa: E402
 
-TOKEN = "123456789:BENCH-bot-token_abcdefghijklmnopqrstuvwxyz"
+TOKEN = "123456789:BENCH-bot-token_abcdefghijklmnopqrstuvwxyz"  # noqa: S105 - fake server
 WARM_UP = 10
 DESCRIPTION = "un grille-pain, 2 kg"
 
