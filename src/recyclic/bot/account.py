@@ -12,7 +12,6 @@ from aiogram.types import CallbackQuery, Message
 from recyclic.bot import texts
 from recyclic.bot.context import BotServices
 from recyclic.bot.keyboards import MenuAction
-from recyclic.bot.middlewares import cancel_open_deposit
 from recyclic.bot.replies import Replies
 from recyclic.models.user import User
 
@@ -35,14 +34,9 @@ async def cancel(
     values = await state.get_data()
     had_state = await state.get_state() is not None
     await state.clear()
-    deposit_id = values.get("deposit_id")
-    cancelled = bool(deposit_id) and await cancel_open_deposit(
-        services, user, uuid.UUID(str(deposit_id))
-    )
-    if cancelled or had_state:
-        replies.say(texts.CANCELLED)
-    else:
-        replies.say(texts.NOTHING_TO_CANCEL)
+    if values.get("deposit_id"):
+        await services.abandon_deposit(user, uuid.UUID(values["deposit_id"]))
+    replies.say(texts.CANCELLED if had_state else texts.NOTHING_TO_CANCEL)
 
 
 async def _login_code(services: BotServices, user: User, replies: Replies) -> None:

@@ -43,10 +43,10 @@ async def decide_registration(
 
 
 async def _stats(services: BotServices, user: User, replies: Replies) -> None:
-    site = await services.registrations.site_of(user)
-    if site is None:
+    if user.site_id is None:
         replies.say(texts.NO_SITE)
         return
+    site = await services.sites.get_site(user, user.site_id)
     today = local_today(site.timezone, services.now())
     summary = await services.stats.summary(user, site_id=site.id, first_day=today, last_day=today)
     takings = await services.sales.daily_total(user, site.id, today)

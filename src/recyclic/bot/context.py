@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 from functools import cached_property
@@ -10,13 +11,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from recyclic.core.config import Settings
 from recyclic.models.category import Category
+from recyclic.models.user import User
+from recyclic.schemas.deposit import DepositUpdate
 from recyclic.services.ai_service import AIService
 from recyclic.services.auth_service import AuthService
 from recyclic.services.category_service import CategoryService
+from recyclic.services.deposit_errors import DepositNotFound, InvalidDepositTransition
 from recyclic.services.deposit_service import DepositService
 from recyclic.services.notification_service import NotificationService, TelegramNotifier
 from recyclic.services.registration_service import RegistrationService
 from recyclic.services.sale_service import SaleService
+from recyclic.services.site_service import SiteService
 from recyclic.services.stats_service import StatsService
 from recyclic.services.user_service import UserService
 
@@ -72,6 +77,18 @@ class BotServices:
     @cached_property
     def stats(self) -> StatsService:
         return StatsService(self.session)
+
+    @cached_property
+    def sites(self) -> SiteService:
+        return SiteService(self.session)
+
+    async def abandon_deposit(self, user: User, deposit_id: uuid.UUID) -> bool:
+        """Cancel a deposit left unfinished, if it is still open (True if it was)."""
+        try:
+            await self.deposits.update(user, deposit_id, DepositUpdate(status="cancelled"))
+        except (DepositNotFound, InvalidDepositTransition):
+            return False  # deleted, validated or cancelled meanwhile: nothing to abandon
+        return True
 
     async def active_categories(self) -> list[Category]:
         """The active categories, in display order (read once per update)."""

@@ -19,7 +19,6 @@ from aiogram.types import CallbackQuery, MaybeInaccessibleMessage, Message
 from recyclic.bot import keyboards, texts
 from recyclic.bot.context import BotServices
 from recyclic.bot.keyboards import CategoryPick, DepositAction, MenuAction
-from recyclic.bot.middlewares import cancel_open_deposit
 from recyclic.bot.replies import Replies
 from recyclic.bot.states import DepositFlow
 from recyclic.models.deposit import Deposit, DepositStatus
@@ -48,7 +47,7 @@ async def begin(state: FSMContext, services: BotServices, user: User, replies: R
     """Ask for a description; an unfinished deposit is abandoned (cancelled)."""
     values = await state.get_data()
     if values.get("deposit_id"):
-        await cancel_open_deposit(services, user, uuid.UUID(values["deposit_id"]))
+        await services.abandon_deposit(user, uuid.UUID(values["deposit_id"]))
     await state.set_state(DepositFlow.describing)
     await state.set_data({})
     replies.say(texts.ASK_DESCRIPTION)
@@ -175,7 +174,7 @@ async def proposal_button(
             keyboards.proposal(deposit.id, callback_data.rev),
         )
     else:
-        await cancel_open_deposit(services, user, deposit.id)
+        await services.abandon_deposit(user, deposit.id)
         await state.clear()
         replies.edit(callback.message, texts.CANCELLED, keyboards.another_deposit())
 

@@ -14,6 +14,7 @@ from typing import Literal
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
+from pydantic import Field
 
 from recyclic.bot import texts
 from recyclic.models.category import Category
@@ -40,7 +41,7 @@ class CategoryPick(CallbackData, prefix="cat"):
 
     deposit: uuid.UUID
     rev: int
-    code: str
+    code: str = Field(max_length=16)
 
 
 class RegistrationDecision(CallbackData, prefix=DECISION_PREFIX):

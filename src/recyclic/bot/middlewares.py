@@ -38,9 +38,7 @@ from recyclic.core.config import Settings
 from recyclic.core.database import Database
 from recyclic.core.exceptions import RecyclicError
 from recyclic.models.user import Role, User, UserStatus
-from recyclic.schemas.deposit import DepositUpdate
 from recyclic.services.ai_service import AIService
-from recyclic.services.deposit_errors import DepositNotFound, InvalidDepositTransition
 from recyclic.services.notification_service import TelegramNotifier
 
 logger = logging.getLogger(__name__)
@@ -182,15 +180,6 @@ class ConversationMiddleware(BaseMiddleware):
         services: BotServices = data["services"]
         user: User | None = data.get("user")
         if user is not None and values.get("deposit_id"):
-            await cancel_open_deposit(services, user, uuid.UUID(values["deposit_id"]))
+            await services.abandon_deposit(user, uuid.UUID(values["deposit_id"]))
         replies: Replies = data["replies"]
         replies.say(texts.expired_conversation(services.conversation_minutes))
-
-
-async def cancel_open_deposit(services: BotServices, user: User, deposit_id: uuid.UUID) -> bool:
-    """Cancel an abandoned deposit if it is still open (True if it was)."""
-    try:
-        await services.deposits.update(user, deposit_id, DepositUpdate(status="cancelled"))
-    except (DepositNotFound, InvalidDepositTransition):
-        return False  # deleted, validated or cancelled meanwhile: nothing left to abandon
-    return True

@@ -136,6 +136,9 @@ EXPIRED_BUTTON = "⌛ Ce bouton n'est plus valide."
 CHOOSE_CATEGORY = "✏️ Choisissez la bonne catégorie :"
 
 
+_HEARD_MAX = 500
+
+
 def deposit_closed(deposit: Deposit) -> str:
     word = "validé" if deposit.status == DepositStatus.VALIDATED else "annulé"
     return f"ℹ️ Ce dépôt a déjà été {word} entre-temps. Tapez /depot pour un nouveau dépôt."
@@ -162,7 +165,10 @@ def proposal(deposit: Deposit, labels: dict[str, str]) -> str:
     """The one-line proposal, plus what was heard when it came from a voice note."""
     text = f"📦 {deposit_line(deposit, labels)}"
     if deposit.transcription:
-        text += f"\n🎙️ <i>« {esc(deposit.transcription)} »</i>"
+        heard = deposit.transcription
+        if len(heard) > _HEARD_MAX:  # Telegram refuses messages over 4,096 characters
+            heard = heard[: _HEARD_MAX - 1].rstrip() + "…"
+        text += f"\n🎙️ <i>« {esc(heard)} »</i>"
     return text
 
 
