@@ -71,6 +71,12 @@ def _on_deposit(suffix: str = "", json: Any = None) -> CaseBuilder:
 CASES: dict[str, CaseBuilder] = {
     "GET /api/v1/health": lambda w, o: Call("/api/v1/health"),
     "GET /api/v1/categories": lambda w, o: Call("/api/v1/categories"),
+    "POST /api/v1/categories": lambda w, o: Call(
+        "/api/v1/categories", json={"code": f"X{_n()}", "label": "Essai", "family": "DIV"}
+    ),
+    "PATCH /api/v1/categories/{code}": lambda w, o: Call(
+        "/api/v1/categories/DIV", json={"display_order": 180 + _n() % 2}
+    ),
     "POST /api/v1/auth/telegram": lambda w, o: Call("/api/v1/auth/telegram", json={"id": 1}),
     "POST /api/v1/auth/telegram/webapp": lambda w, o: Call(
         "/api/v1/auth/telegram/webapp", json={"init_data": "user=%7B%7D&hash=00"}

@@ -34,6 +34,8 @@ PERMISSIONS: dict[str, Rule] = {
     # Platform
     "GET /api/v1/health": PUBLIC,
     "GET /api/v1/categories": PUBLIC,
+    "POST /api/v1/categories": Rule(Role.ADMIN),
+    "PATCH /api/v1/categories/{code}": Rule(Role.ADMIN),
     # Authentication (the credential is in the body)
     "POST /api/v1/auth/telegram": PUBLIC,
     "POST /api/v1/auth/telegram/webapp": PUBLIC,

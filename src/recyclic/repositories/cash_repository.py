@@ -5,11 +5,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Row, case, func, select
 
 from recyclic.models.cash import CashMovement, CashRegister, CashSession, SessionStatus
 from recyclic.models.sale import Sale, SalePayment
+from recyclic.models.site import Site
 from recyclic.repositories.base import BaseRepository, KeysetPage
 from recyclic.repositories.sale_repository import line_sums
 
@@ -67,6 +69,26 @@ class CashSessionRepository(BaseRepository[CashSession]):
         if site_id is not None:
             statement = statement.where(CashSession.site_id == site_id)
         return await self.one_or_none(statement)
+
+    async def till_context(
+        self, session_id: uuid.UUID, site_id: uuid.UUID | None
+    ) -> Row[uuid.UUID, SessionStatus, uuid.UUID, datetime, dict[str, Any]] | None:
+        """What a ticket needs to know of its session and site, in one query:
+        (site_id, status, cashier_id, opened_at, site settings)."""
+        statement = (
+            select(
+                CashSession.site_id,
+                CashSession.status,
+                CashSession.cashier_id,
+                CashSession.opened_at,
+                Site.settings,
+            )
+            .join(Site, Site.id == CashSession.site_id)
+            .where(CashSession.id == session_id)
+        )
+        if site_id is not None:
+            statement = statement.where(CashSession.site_id == site_id)
+        return (await self.session.execute(statement)).one_or_none()
 
     async def site_of(self, session_id: uuid.UUID) -> uuid.UUID | None:
         """The site of a session (a cheap read taken before the journal lock)."""

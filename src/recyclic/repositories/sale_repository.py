@@ -6,10 +6,12 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, case, exists, func, select
+from sqlalchemy import ColumnElement, Table, case, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from recyclic.models.base import Base
 from recyclic.models.journal import Closing
 from recyclic.models.sale import Sale, SaleLine, SalePayment
 from recyclic.repositories.base import BaseRepository, KeysetPage
@@ -43,6 +45,16 @@ class PeriodFigures:
         if self.change_cents:
             result["cash"] = result.get("cash", 0) - self.change_cents
         return result
+
+
+_SALES = cast(Table, Sale.__table__)
+_LINES = cast(Table, SaleLine.__table__)
+_PAYMENTS = cast(Table, SalePayment.__table__)
+
+
+def columns_of(row: Base) -> dict[str, Any]:
+    """The column values of a transient row (every column, so INSERTs stay batchable)."""
+    return {column.key: getattr(row, column.key) for column in row.__table__.columns}
 
 
 async def line_sums(
@@ -85,35 +97,30 @@ class SaleRepository(BaseRepository[Sale]):
         """Any site's sale with this id (idempotency check of a client-supplied id)."""
         return await self.session.get(Sale, sale_id, populate_existing=True)
 
-    async def insert(self, sale: Sale, lines: list[SaleLine], payments: list[SalePayment]) -> None:
-        """Write a ticket with its lines and payments in one flush (batched inserts)."""
-        self.session.add(sale)
-        await self.session.flush()
-        self.session.add_all([*lines, *payments])
-        await self.session.flush()
-
-    async def lines_for(self, sale_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[SaleLine]]:
-        """Lines of several sales in one query, in ticket order."""
+    async def lines_for(self, sale_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Any]]:
+        """Lines of several sales in one query, in ticket order (plain rows: read-only)."""
         if not sale_ids:
             return {}
-        rows = await self.session.scalars(
-            select(SaleLine).where(SaleLine.sale_id.in_(sale_ids)).order_by(SaleLine.position)
+        rows = await self.session.execute(
+            select(*_LINES.columns)
+            .where(_LINES.c.sale_id.in_(sale_ids))
+            .order_by(_LINES.c.position)
         )
-        grouped: dict[uuid.UUID, list[SaleLine]] = defaultdict(list)
+        grouped: dict[uuid.UUID, list[Any]] = defaultdict(list)
         for line in rows:
             grouped[line.sale_id].append(line)
         return grouped
 
-    async def payments_for(self, sale_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[SalePayment]]:
-        """Payments of several sales in one query."""
+    async def payments_for(self, sale_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Any]]:
+        """Payments of several sales in one query (plain rows: read-only)."""
         if not sale_ids:
             return {}
-        rows = await self.session.scalars(
-            select(SalePayment)
-            .where(SalePayment.sale_id.in_(sale_ids))
-            .order_by(SalePayment.created_at, SalePayment.id)
+        rows = await self.session.execute(
+            select(*_PAYMENTS.columns)
+            .where(_PAYMENTS.c.sale_id.in_(sale_ids))
+            .order_by(_PAYMENTS.c.created_at, _PAYMENTS.c.id)
         )
-        grouped: dict[uuid.UUID, list[SalePayment]] = defaultdict(list)
+        grouped: dict[uuid.UUID, list[Any]] = defaultdict(list)
         for payment in rows:
             grouped[payment.sale_id].append(payment)
         return grouped
@@ -139,9 +146,10 @@ class SaleRepository(BaseRepository[Sale]):
 
     async def page(
         self, site_id: uuid.UUID | None, filters: SaleFilters, *, limit: int, cursor: str | None
-    ) -> KeysetPage[Sale]:
-        """Newest first by keyset on (created_at, id): a deep page costs what the first does."""
-        statement = select(Sale)
+    ) -> KeysetPage[Any]:
+        """Newest first by keyset on (created_at, id): a deep page costs what the first does.
+        Plain rows (read-only), so that a page of 500 tickets is cheap to build."""
+        statement = select(*_SALES.columns)
         if site_id is not None:
             statement = statement.where(Sale.site_id == site_id)
         if filters.session_id is not None:
@@ -160,7 +168,7 @@ class SaleRepository(BaseRepository[Sale]):
                     SalePayment.sale_id == Sale.id, SalePayment.method == filters.payment_method
                 )
             )
-        return await self.paginate(
+        return await self.paginate_rows(
             statement, keys=(Sale.created_at, Sale.id), limit=limit, cursor=cursor
         )
 

@@ -122,9 +122,14 @@ def session_close_data(session: CashSession, figures: SessionFigures) -> dict[st
 
 def ensure_may_act(actor: User, session: CashSession) -> None:
     """Only the session's cashier or an admin acts on a session; a closed one takes nothing."""
-    if session.cashier_id != actor.id and not actor.role.at_least(Role.ADMIN):
+    ensure_may_act_on(actor, cashier_id=session.cashier_id, status=session.status)
+
+
+def ensure_may_act_on(actor: User, *, cashier_id: uuid.UUID, status: SessionStatus) -> None:
+    """`ensure_may_act` from the session's cashier and status alone."""
+    if cashier_id != actor.id and not actor.role.at_least(Role.ADMIN):
         raise NotSessionCashier()
-    if session.status != SessionStatus.OPENED:
+    if status != SessionStatus.OPENED:
         raise SessionClosed()
 
 
