@@ -7,57 +7,64 @@ each handled in its own unit of work and answered through the fake server — un
 deposit is validated in the database. Flows run one after another (one volunteer); the
 figures are per complete flow.
 
-    python benchmarks/bench_bot.py [--database-url URL] [--flows 200] [--mode polling|webhook]
+    python benchmarks/bench_bot.py [--database-url URL] [--redis-url URL] [--flows 200]
+                                   [--mode polling|webhook]
 
-`--database-url` defaults to a temporary SQLite file; give a scratch PostgreSQL database to
-measure production mode (the schema is migrated, one site and one volunteer are added).
+`--database-url` defaults to a temporary SQLite file; a PostgreSQL database (its name must
+contain "bench") is recreated. `--redis-url` keeps the conversations in Redis.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import logging
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import func, select  # noqa: E402
-from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
-from tests.support.bot import BotHarness, TelegramUser  # noqa: E402
+from _common import (
+    bench_settings,
+    emit,
+    median,
+    parser,
+    percentile,
+    recreate_postgres,
+    temporary_dir,
+)
+from pydantic import SecretStr
+from sqlalchemy import func, select
+from tests.fakes.telegram_api import FakeTelegram
+from tests.support.bot import BotHarness, TelegramUser
 
-from recyclic.bot.runtime import BotRuntime  # noqa: E402
-from recyclic.core.config import Settings  # noqa: E402
-from recyclic.core.database import Database  # noqa: E402
-from recyclic.core.migrations import upgrade  # noqa: E402
-from recyclic.main import create_app  # noqa: E402
-from recyclic.models.deposit import Deposit, DepositStatus  # noqa: E402
-from recyclic.models.site import Site  # noqa: E402
-from recyclic.models.user import Role, User, UserStatus  # noqa: E402
-from recyclic.services.ai_service import AIService  # noqa: E402
-from recyclic.services.notification_service import TelegramNotifier  # noqa: E402
+from recyclic.bot.runtime import BotRuntime
+from recyclic.core.database import Database
+from recyclic.core.migrations import upgrade
+from recyclic.main import create_app
+from recyclic.models.deposit import Deposit, DepositStatus
+from recyclic.models.site import Site
+from recyclic.models.user import Role, User, UserStatus
+from recyclic.services.ai_service import AIService
+from recyclic.services.notification_service import TelegramNotifier
 
-TOKEN = "123456789:BENCH-bot-token_abcdefghijklmnopqrstuvwxyz"  # noqa: S105 - fake server
+TOKEN = "123456789:BENCH-bot-token_abcdefghijklmnopqrstuvwxyz"
 WARM_UP = 10
 DESCRIPTION = "un grille-pain, 2 kg"
 
 
 async def prepare(database: Database) -> User:
-    """A site and an approved volunteer of the benchmark's own."""
-    tag = uuid.uuid4().hex[:8]
+    """A site and an approved volunteer."""
     async with database.unit_of_work() as session:
-        site = Site(name=f"Bench {tag}", slug=f"bench-{tag}", timezone="Europe/Paris")
+        site = Site(name="Ressourcerie Bench", slug="bench", timezone="Europe/Paris")
         session.add(site)
         await session.flush()
         user = User(
-            telegram_id=900_000_000 + int(tag, 16) % 90_000_000,
+            telegram_id=900_000_001,
             full_name="Bénévole Bench",
             role=Role.OPERATOR,
             status=UserStatus.APPROVED,
@@ -69,6 +76,7 @@ async def prepare(database: Database) -> User:
 
 
 async def one_flow(person: TelegramUser) -> None:
+    """/depot, a description with weight and quantity, ✅ Valider."""
     await person.send("/depot")
     await person.send(DESCRIPTION)
     await person.press("✅ Valider")
@@ -86,19 +94,18 @@ async def validated(database: Database, user: User) -> int:
     return int(count or 0)
 
 
-async def run(database_url: str, flows: int, mode: str, redis_url: str) -> None:
-    data_dir = Path(tempfile.mkdtemp(prefix="recyclic-bench-bot-"))
+async def run(database_url: str, flows: int, mode: str, redis_url: str, data_dir: Path) -> None:
+    if database_url.startswith("postgres"):
+        await recreate_postgres(database_url)
     telegram = FakeTelegram(TOKEN)
     await telegram.start()
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        data_dir=data_dir,
-        database_url=database_url or f"sqlite:///{data_dir / 'bench.db'}",
-        redis_url=redis_url,
-        redis_key_prefix=f"bench:{uuid.uuid4().hex[:8]}:",
-        telegram_bot_token=TOKEN,  # type: ignore[arg-type]
-        telegram_api_url=telegram.base_url,
-        log_level="WARNING",
+    settings = bench_settings(database_url, data_dir).model_copy(
+        update={
+            "redis_url": redis_url,
+            "redis_key_prefix": f"bench:{uuid.uuid4().hex[:8]}:",
+            "telegram_bot_token": SecretStr(TOKEN),
+            "telegram_api_url": telegram.base_url,
+        }
     )
     database = Database.from_settings(settings)
     await upgrade(database.bind)  # type: ignore[arg-type]
@@ -126,7 +133,7 @@ async def run(database_url: str, flows: int, mode: str, redis_url: str) -> None:
         for _ in range(flows):
             begin = time.perf_counter()
             await one_flow(person)
-            durations.append(time.perf_counter() - begin)
+            durations.append((time.perf_counter() - begin) * 1000)
         total = time.perf_counter() - started
         saved = await validated(database, user)
     finally:
@@ -138,29 +145,27 @@ async def run(database_url: str, flows: int, mode: str, redis_url: str) -> None:
         await database.dispose()
     if saved != WARM_UP + flows:
         raise RuntimeError(f"{saved} deposits validated, expected {WARM_UP + flows}")
-    durations.sort()
-    p99 = durations[min(len(durations) - 1, round(0.99 * (len(durations) - 1)))]
-    dialect = "postgresql" if settings.database_url.startswith("postgresql") else "sqlite"
-    print(f"bot_mode: {mode}")
-    print(f"bot_database: {dialect}")
-    print(f"bot_depot_flows: {flows} flows")
-    print(f"bot_depot_flow_p50: {statistics.median(durations) * 1000:.1f} ms")
-    print(f"bot_depot_flow_p99: {p99 * 1000:.1f} ms")
-    print(f"bot_depot_flow_mean: {statistics.fmean(durations) * 1000:.1f} ms")
-    print(f"bot_depot_flows_per_s: {flows / total:.1f} flows/s")
-    print(f"bot_updates_per_s: {3 * flows / total:.1f} updates/s")
+    emit("bot_mode", mode)
+    emit("bot_database", "postgresql" if database_url.startswith("postgres") else "sqlite")
+    emit("bot_depot_flows", flows, "flows")
+    emit("bot_depot_flow_p50", median(durations), "ms")
+    emit("bot_depot_flow_p99", percentile(durations, 99), "ms")
+    emit("bot_depot_flow_mean", statistics.fmean(durations), "ms")
+    emit("bot_depot_flows_per_s", flows / total, "flows/s")
+    emit("bot_updates_per_s", 3 * flows / total, "updates/s")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--database-url", default="", help="default: a temporary SQLite file")
-    parser.add_argument("--redis-url", default="", help="FSM in Redis (default: in memory)")
-    parser.add_argument("--flows", type=int, default=200)
-    parser.add_argument("--mode", choices=("polling", "webhook"), default="polling")
-    args = parser.parse_args()
+    args = parser(__doc__ or "")
+    args.add_argument("--redis-url", default="", help="conversations in Redis (default: memory)")
+    args.add_argument("--flows", type=int, default=200)
+    args.add_argument("--mode", choices=("polling", "webhook"), default="polling")
+    options = args.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    logging.getLogger("aiogram").setLevel(logging.WARNING)
-    asyncio.run(run(args.database_url, args.flows, args.mode, args.redis_url))
+    with temporary_dir() as data_dir:
+        asyncio.run(
+            run(options.database_url, options.flows, options.mode, options.redis_url, data_dir)
+        )
 
 
 if __name__ == "__main__":

@@ -68,7 +68,7 @@ RateLimiterDep = Annotated[RateLimiter, Depends(get_rate_limiter)]
 AIServiceDep = Annotated[AIService, Depends(get_ai_service)]
 
 
-def get_notifications(request: Request, session: SessionDep) -> NotificationService:
+async def get_notifications(request: Request, session: SessionDep) -> NotificationService:
     """Notifications sent after this request's commit (nothing when no bot is configured)."""
     notifier: TelegramNotifier | None = getattr(request.app.state, "notifier", None)
     return NotificationService(session, notifier)
