@@ -119,7 +119,8 @@ async def test_telegram_down_never_delays_nor_fails_the_closing(
     outage: str,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    settings = bot_settings.model_copy(update={"telegram_notify_timeout_seconds": 0.3})
+    # A request that waited for the notification would last at least its 3-second timeout.
+    settings = bot_settings.model_copy(update={"telegram_notify_timeout_seconds": 3.0})
     if outage == "hanging":
         telegram.hang("sendMessage", 30)
     elif outage == "error":
@@ -132,13 +133,16 @@ async def test_telegram_down_never_delays_nor_fails_the_closing(
         response = await _close(client, till.session, actual_amount=45, variance_comment="Erreur")
         elapsed = time.perf_counter() - started
     assert response.status_code == 200, response.text
-    assert elapsed < 1.0
+    assert elapsed < 2.0
     async with database.unit_of_work(write=False) as session:
         closed = await session.get(CashSession, till.session.id)
         assert closed is not None
         assert closed.status == SessionStatus.CLOSED
-    await app.state.notifier.drain(max_wait=5)
-    assert "Telegram notification to chat" in caplog.text
+    if outage == "hanging":
+        await app.state.notifier.aclose(max_wait=0)  # still waiting: dropped at shutdown
+    else:
+        await app.state.notifier.drain(max_wait=5)
+        assert "Telegram notification to chat" in caplog.text
 
 
 async def test_a_widget_login_of_a_stranger_asks_the_admins(

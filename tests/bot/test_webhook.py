@@ -124,7 +124,7 @@ async def test_start_up_never_waits_on_telegram(
     app = create_app(settings, database=database)
     started = time.perf_counter()
     async with app.router.lifespan_context(app):
-        assert time.perf_counter() - started < 0.5
+        assert time.perf_counter() - started < 2.0  # waiting would take the 30 s hang
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
             assert (await client.get("/api/v1/health")).status_code == 200
@@ -164,7 +164,7 @@ print("ok")
 async def test_an_update_is_answered_at_once_and_handled_behind(
     bot_settings: Settings, database: Database, telegram: FakeTelegram, shop: Shop
 ) -> None:
-    telegram.hang("sendMessage", 2)  # a slow Telegram delays the answer, not the webhook
+    telegram.hang("sendMessage", 3)  # a slow Telegram delays the answer, not the webhook
     app = create_app(bot_settings, database=database)
     update = {
         "update_id": 99,
@@ -183,7 +183,7 @@ async def test_an_update_is_answered_at_once_and_handled_behind(
         headers = {SECRET: webhook_secret(bot_settings)}
         response = await client.post(URL, json=update, headers=headers)
         assert response.status_code == 200
-        assert time.perf_counter() - started < 1.0
+        assert time.perf_counter() - started < 1.5
     await app.state.bot.drain(max_wait=10)
     [sent] = telegram.calls_of("sendMessage")
     assert sent.params["text"].startswith("❓")

@@ -155,9 +155,12 @@ class TelegramNotifier:
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=max_wait)
 
-    async def aclose(self) -> None:
-        """Give pending notifications a moment, then drop them."""
-        await self.drain(max_wait=self.settings.telegram_notify_timeout_seconds)
+    async def aclose(self, max_wait: float | None = None) -> None:
+        """Give pending notifications a moment (by default their timeout), then drop them."""
+        if max_wait is None:
+            max_wait = self.settings.telegram_notify_timeout_seconds
+        if max_wait > 0:
+            await self.drain(max_wait=max_wait)
         for task in list(self._tasks):
             task.cancel()
 
