@@ -36,7 +36,7 @@ from tests.fakes.webdav_server import webdav_server  # noqa: E402, F401 - fixtur
 from tests.support.databases import TestDatabase, prepare_test_database  # noqa: E402
 from tests.support.jobs import jobs  # noqa: E402, F401 - fixture
 from tests.support.tcp_proxy import tcp_proxy_factory  # noqa: E402, F401 - fixture
-from tests.support.telegram import TEST_BOT_TOKEN  # noqa: E402
+from tests.support.telegram import TEST_BOT_TOKEN, UNREACHABLE_TELEGRAM  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -58,6 +58,8 @@ def base_settings(
         redis_url=test_database.redis_url,
         secret_key=TEST_SECRET,  # type: ignore[arg-type]
         telegram_bot_token=TEST_BOT_TOKEN,  # type: ignore[arg-type]
+        # Never the real Telegram: notifications of tests without a fake Bot API go nowhere.
+        telegram_api_url=UNREACHABLE_TELEGRAM,
         log_level="WARNING",
     )
 

@@ -24,6 +24,7 @@ from recyclic.services.access import require_role as check_role
 from recyclic.services.access import site_filter, target_site
 from recyclic.services.ai_service import AIService
 from recyclic.services.auth_service import AuthService
+from recyclic.services.notification_service import NotificationService, TelegramNotifier
 
 _READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -65,6 +66,15 @@ DatabaseDep = Annotated[Database, Depends(get_database)]
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 RateLimiterDep = Annotated[RateLimiter, Depends(get_rate_limiter)]
 AIServiceDep = Annotated[AIService, Depends(get_ai_service)]
+
+
+async def get_notifications(request: Request, session: SessionDep) -> NotificationService:
+    """Notifications sent after this request's commit (nothing when no bot is configured)."""
+    notifier: TelegramNotifier | None = getattr(request.app.state, "notifier", None)
+    return NotificationService(session, notifier)
+
+
+NotificationsDep = Annotated[NotificationService, Depends(get_notifications)]
 
 # auto_error=False: a missing header is our own French 401, not FastAPI's English 403.
 _bearer = HTTPBearer(auto_error=False, description="Jeton d'accès (POST /api/v1/auth/...)")

@@ -104,6 +104,8 @@ PERMISSIONS: dict[str, Rule] = {
     "POST /api/v1/sync/run": Rule(Role.ADMIN, site_scoped=True),
     "GET /api/v1/jobs": Rule(Role.ADMIN, site_scoped=True),
     "GET /api/v1/jobs/{job_id}": Rule(Role.ADMIN, site_scoped=True),
+    # Telegram (the credential is the secret-token header Telegram sends)
+    "POST /api/v1/telegram/webhook": PUBLIC,
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from recyclic.cli import admin, audio, db, demo, journal, sync
+from recyclic.cli.bot import bot
 from recyclic.cli.classify import classify
 from recyclic.cli.serve import serve
 from recyclic.cli.worker import worker
@@ -19,6 +20,7 @@ app = typer.Typer(
 app.command("serve")(serve)
 app.command("classify")(classify)
 app.command("worker")(worker)
+app.command("bot")(bot)
 app.add_typer(db.app, name="db")
 app.add_typer(admin.app, name="admin")
 app.add_typer(demo.app, name="demo")

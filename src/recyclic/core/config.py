@@ -96,7 +96,15 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr = Field(SecretStr(""), description="Bot token from BotFather.")
     telegram_api_url: str = Field("https://api.telegram.org", description="Bot API base URL.")
     telegram_webhook_secret: SecretStr = Field(
-        SecretStr(""), description="Checked against X-Telegram-Bot-Api-Secret-Token."
+        SecretStr(""),
+        description="Checked against X-Telegram-Bot-Api-Secret-Token; empty: derived from "
+        "SECRET_KEY.",
+    )
+    telegram_notify_timeout_seconds: float = Field(
+        5.0, gt=0, description="Time limit of one notification sent to Telegram."
+    )
+    bot_conversation_timeout_seconds: int = Field(
+        600, ge=1, description="Silence after which a bot conversation expires (10 min)."
     )
 
     # AI.

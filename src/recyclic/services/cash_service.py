@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from recyclic.core.exceptions import Conflict, Forbidden, InvalidInput, NotFound
 from recyclic.models.base import utcnow
 from recyclic.models.cash import CashMovement, CashRegister, CashSession, SessionStatus
+from recyclic.models.site import Site
 from recyclic.models.user import Role, User
 from recyclic.repositories.cash_repository import (
     CashRegisterRepository,
@@ -30,6 +31,7 @@ from recyclic.schemas.site import SiteSettings
 from recyclic.services.access import require_role, site_filter, target_site
 from recyclic.services.audit_service import AuditService, snapshot
 from recyclic.services.journal_service import JournalService
+from recyclic.services.notification_service import NotificationService
 from recyclic.services.z_report import session_report
 from recyclic.utils.formatting import format_euros
 from recyclic.utils.periods import custom_period
@@ -139,9 +141,16 @@ class SessionView:
 
 
 class CashService:
-    def __init__(self, session: AsyncSession, *, now: Callable[[], datetime] = utcnow) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        *,
+        now: Callable[[], datetime] = utcnow,
+        notifications: NotificationService | None = None,
+    ) -> None:
         self.db = session
         self.now = now
+        self.notifications = notifications
         self.registers = CashRegisterRepository(session)
         self.sessions = CashSessionRepository(session)
         self.sites = SiteRepository(session)
@@ -416,7 +425,24 @@ class CashService:
                 "movements_cents": figures.movements_cents,
             },
         )
+        if abs(variance) > settings.cash_variance_threshold:
+            await self._report_variance(actor, session, site, register)
         return session
+
+    async def _report_variance(
+        self, actor: User, session: CashSession, site: Site, register: CashRegister | None
+    ) -> None:
+        """Tell the site's other admins about a variance above the threshold (after commit)."""
+        if self.notifications is None:
+            return
+        where = f"« {register.name} »" if register is not None else "une caisse"
+        comment = f"\nCommentaire : {session.variance_comment}" if session.variance_comment else ""
+        await self.notifications.notify_site_admins(
+            site.id,
+            f"⚠️ Écart de caisse de {format_euros(session.variance_cents or 0)} à la clôture de "
+            f"{where} ({site.name}) par {actor.full_name}.{comment}",
+            except_user=actor.id,
+        )
 
     async def report(
         self, actor: User, session_id: uuid.UUID

@@ -15,6 +15,7 @@ from recyclic.api.v1 import (
     sites,
     stats,
     sync,
+    telegram,
     users,
 )
 
@@ -35,5 +36,6 @@ for router in (
     audit.router,
     sync.router,
     jobs.router,
+    telegram.router,
 ):
     api_router.include_router(router)
