@@ -199,3 +199,15 @@ async def test_send_notification_raises_on_a_refusal(
     wrong = bot_settings.model_copy(update={"telegram_bot_token": SecretStr("1:wrong")})
     with pytest.raises(NotificationFailed, match="HTTP 401"):
         await send_notification(wrong, Notification(42, "Bonjour"))
+
+
+async def test_the_notification_job_sends_through_the_same_sender(
+    bot_settings: Settings, telegram: FakeTelegram
+) -> None:
+    from recyclic.jobs.context import load_notification_sender
+
+    send = load_notification_sender(bot_settings)
+    await send(42, "⚠️ Synchronisation incomplète", [[{"text": "Voir", "callback_data": "x:1"}]])
+    [call] = telegram.calls_of("sendMessage")
+    assert int(call.params["chat_id"]) == 42
+    assert call.params["text"] == "⚠️ Synchronisation incomplète"

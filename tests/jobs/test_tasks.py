@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -84,13 +85,14 @@ async def test_a_notification_reaches_each_chat_once_across_retries(
     assert sent == [111, 222]  # 111 was not sent twice
 
 
-async def test_a_notification_without_the_telegram_sender_fails_visibly(
+async def test_a_notification_without_a_bot_fails_visibly_at_once(
     database: Database, settings: Settings, spy: SpyDispatcher
 ) -> None:
-    runner = JobRunner(JobContext(settings, database))
+    no_bot = settings.model_copy(update={"telegram_bot_token": SecretStr("")})
+    runner = JobRunner(JobContext(no_bot, database))
     job_id = await _enqueue(database, JobTask.SEND_NOTIFICATION, {"chat_ids": [1], "text": "x"})
     assert await runner.execute(job_id) == JobStatus.FAILED
-    assert "notification_service" in ((await _job(database, job_id)).last_error or "")
+    assert "no Telegram bot token" in ((await _job(database, job_id)).last_error or "")
 
 
 async def test_an_export_is_written_in_place_and_then_synced(

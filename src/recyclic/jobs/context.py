@@ -35,6 +35,8 @@ def load_notification_sender(settings: Settings) -> NotificationSender:
     Hand-off with the Telegram side: that module owns the bot, timeouts and formatting; the
     job only brings chat ids, text and optional buttons as plain data.
     """
+    if not settings.telegram_bot_token.get_secret_value():
+        raise NotificationsUnavailable("no Telegram bot token is configured")
     try:
         module = importlib.import_module("recyclic.services.notification_service")
     except ModuleNotFoundError as exc:

@@ -7,11 +7,13 @@ it to a background task. That task calls `send_notification` with short timeouts
 failure; the request that caused it has already answered, so it never waits on Telegram and
 never fails because Telegram is unreachable.
 
-The seam for durable delivery: `send_notification(settings, notification)` is the only code that
-talks to Telegram, and a `Notification` is plain data (`to_dict` / `from_dict`). To route
-notifications through the job outbox, replace `NotificationService._deliver_after_commit` by
-writing an outbox row carrying `notification.to_dict()` in the same transaction; the job then
-calls `send_notification` (and may retry it). Nothing else changes for the callers.
+Two routes, one sender: `send_notification(settings, notification)` is the only code that talks
+to Telegram. Registrations, approvals and cash variances go the fast route above (best effort:
+a failure is logged; the same facts stay visible in the web app and the API). Messages that must
+survive an outage — the sync failure after the last retry — are `send_notification` jobs in the
+outbox (`services/outbox_service.py`), retried by the job runner, which sends through
+`send_message` (plain data). Moving a message to the durable route means enqueueing that job
+instead of calling `_deliver_after_commit`; callers do not change.
 
 No aiogram here (services do not import interfaces): the message goes out as one plain
 `sendMessage` call, with inline buttons given as (text, callback data) pairs.
@@ -114,6 +116,20 @@ async def send_notification(settings: Settings, notification: Notification) -> N
     if response.status_code != 200 or not answer.get("ok"):
         description = answer.get("description") or response.reason_phrase
         raise NotificationFailed(f"HTTP {response.status_code}: {description}")
+
+
+async def send_message(
+    settings: Settings,
+    chat_id: int,
+    text: str,
+    buttons: list[list[dict[str, str]]] | None = None,
+) -> None:
+    """`send_notification` for plain data (the `send_notification` job's payload)."""
+    rows = tuple(
+        tuple(Button(b["text"], b["callback_data"]) for b in row if "callback_data" in b)
+        for row in buttons or []
+    )
+    await send_notification(settings, Notification(chat_id=chat_id, text=text, buttons=rows))
 
 
 Sender = Callable[[Settings, Notification], Awaitable[None]]
