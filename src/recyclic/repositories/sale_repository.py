@@ -27,17 +27,36 @@ class SaleFilters:
 
 
 @dataclass(slots=True)
-class PeriodFigures:
-    """Sums over the sales of a period (refunds included, as negative sales)."""
+class Takings:
+    """Sums over a set of tickets — a cash session's or a period's — in cents and grams.
+
+    Refunds are negative tickets: `refunds_cents` is negative and `net_cents` is the takings.
+    """
 
     sales_count: int = 0
     refunds_count: int = 0
-    total_cents: int = 0
+    sales_cents: int = 0
     refunds_cents: int = 0
     change_cents: int = 0
+    movements_cents: int = 0
     payments: dict[str, int] = field(default_factory=dict)
     categories: list[tuple[str, int, int, int]] = field(default_factory=list)
     vat: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def net_cents(self) -> int:
+        """Sales net of refunds."""
+        return self.sales_cents + self.refunds_cents
+
+    @property
+    def cash_net_cents(self) -> int:
+        """Cash taken, net of change given and of cash refunds."""
+        return self.payments.get("cash", 0) - self.change_cents
+
+    def expected_cash(self, opening_cents: int) -> int:
+        """What the drawer should hold: the float, plus cash taken net of change and of cash
+        refunds, plus the movements in and out."""
+        return opening_cents + self.cash_net_cents + self.movements_cents
 
     def payments_net_of_change(self) -> dict[str, int]:
         """Totals per method; cash is what stayed in the drawer (change given back)."""
@@ -45,6 +64,30 @@ class PeriodFigures:
         if self.change_cents:
             result["cash"] = result.get("cash", 0) - self.change_cents
         return result
+
+
+async def ticket_counts(session: AsyncSession, *conditions: ColumnElement[bool]) -> Takings:
+    """Counts and sums of the tickets matching `conditions` (payments and lines not read)."""
+    is_refund = Sale.refund_of.is_not(None)
+    row = (
+        await session.execute(
+            select(
+                func.count(case((~is_refund, 1))),
+                func.count(case((is_refund, 1))),
+                func.coalesce(func.sum(case((~is_refund, Sale.total_cents), else_=0)), 0),
+                func.coalesce(func.sum(case((is_refund, Sale.total_cents), else_=0)), 0),
+                func.coalesce(func.sum(Sale.change_cents), 0),
+            ).where(*conditions)
+        )
+    ).one()
+    sales, refunds, sales_cents, refunds_cents, change = (int(v) for v in row)
+    return Takings(
+        sales_count=sales,
+        refunds_count=refunds,
+        sales_cents=sales_cents,
+        refunds_cents=refunds_cents,
+        change_cents=change,
+    )
 
 
 _SALES = cast(Table, Sale.__table__)
@@ -174,33 +217,14 @@ class SaleRepository(BaseRepository[Sale]):
 
     async def period_figures(
         self, site_id: uuid.UUID, starts_at: datetime, ends_at: datetime
-    ) -> PeriodFigures:
+    ) -> Takings:
         """Counts and sums of the sales made in [starts_at, ends_at)."""
-        figures = PeriodFigures()
-        in_period = (
+        figures = await ticket_counts(
+            self.session,
             Sale.site_id == site_id,
             Sale.created_at >= starts_at,
             Sale.created_at < ends_at,
         )
-        is_refund = Sale.refund_of.is_not(None)
-        row = (
-            await self.session.execute(
-                select(
-                    func.count(case((~is_refund, 1))),
-                    func.count(case((is_refund, 1))),
-                    func.coalesce(func.sum(Sale.total_cents), 0),
-                    func.coalesce(func.sum(case((is_refund, Sale.total_cents), else_=0)), 0),
-                    func.coalesce(func.sum(Sale.change_cents), 0),
-                ).where(*in_period)
-            )
-        ).one()
-        (
-            figures.sales_count,
-            figures.refunds_count,
-            figures.total_cents,
-            figures.refunds_cents,
-            figures.change_cents,
-        ) = (int(v) for v in row)
         payments = await self.session.execute(
             select(SalePayment.method, func.sum(SalePayment.amount_cents))
             .where(

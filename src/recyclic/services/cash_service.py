@@ -373,7 +373,7 @@ class CashService:
         assert site is not None
         settings = SiteSettings.of(site.settings)
         figures = await self.sessions.figures(session.id)
-        expected = session.opening_cents + figures.cash_net_cents + figures.movements_cents
+        expected = figures.expected_cash(session.opening_cents)
         variance = counted - expected
         comment = (data.variance_comment or "").strip() or None
         if abs(variance) > settings.cash_variance_threshold and not comment:

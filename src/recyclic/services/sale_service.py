@@ -419,7 +419,7 @@ class SaleService:
             timezone=site.timezone,
             sales_count=figures.sales_count,
             refunds_count=figures.refunds_count,
-            total=figures.total_cents,
+            total=figures.net_cents,
             by_payment_method=figures.payments_net_of_change(),
         )
 

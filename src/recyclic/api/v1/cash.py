@@ -58,7 +58,7 @@ def session_out(view: SessionView) -> SessionOut:
                 "payments_cents": f.payments,
                 "change_cents": f.change_cents,
                 "movements_cents": f.movements_cents,
-                "expected_cash_cents": session.opening_cents + f.cash_net_cents + f.movements_cents,
+                "expected_cash_cents": f.expected_cash(session.opening_cents),
             }
         )
     return SessionOut(
