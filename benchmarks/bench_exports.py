@@ -31,30 +31,30 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-import asyncpg  # noqa: E402
-from sqlalchemy import bindparam, func, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
-from sqlalchemy.types import Date, Uuid  # noqa: E402
+import asyncpg
+from sqlalchemy import bindparam, func, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.types import Date, Uuid
 
-from recyclic.core.config import Settings  # noqa: E402
-from recyclic.core.database import Database  # noqa: E402
-from recyclic.core.migrations import upgrade  # noqa: E402
-from recyclic.models.base import UTCDateTime  # noqa: E402
-from recyclic.models.deposit import Deposit  # noqa: E402
-from recyclic.models.outbound_flow import OutboundFlow  # noqa: E402
-from recyclic.models.sale import SaleLine  # noqa: E402
-from recyclic.models.site import Site  # noqa: E402
-from recyclic.models.user import Role  # noqa: E402
-from recyclic.services.demo_bulk import BulkSalesLoader  # noqa: E402
-from recyclic.services.demo_bulk_deposits import (  # noqa: E402
+from recyclic.core.config import Settings
+from recyclic.core.database import Database
+from recyclic.core.migrations import upgrade
+from recyclic.models.base import UTCDateTime
+from recyclic.models.deposit import Deposit
+from recyclic.models.outbound_flow import OutboundFlow
+from recyclic.models.sale import SaleLine
+from recyclic.models.site import Site
+from recyclic.models.user import Role
+from recyclic.services.demo_bulk import BulkSalesLoader
+from recyclic.services.demo_bulk_deposits import (
     BulkDepositsLoader,
     BulkOutboundFlowsLoader,
 )
-from recyclic.services.demo_service import DEMO_SITE_SLUG, DemoService  # noqa: E402
-from recyclic.services.export_service import ExportFormat, ExportService, read_export  # noqa: E402
-from recyclic.utils.periods import Period, parse_period  # noqa: E402
+from recyclic.services.demo_service import DEMO_SITE_SLUG, DemoService
+from recyclic.services.export_service import ExportFormat, ExportService, read_export
+from recyclic.utils.periods import Period, parse_period
 
-SECRET = "benchmark-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105
+SECRET = "benchmark-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 LINES_PER_TICKET = 1.7  # the bulk loader's 1, 2 or 3 lines (50/30/20 %)
 
 # The floor: exactly what the export asks the database, as bare SQL.

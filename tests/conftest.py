@@ -32,8 +32,11 @@ from tests.factories import (  # noqa: E402
     Factory,
     auth_headers,
 )
+from tests.fakes.webdav_server import webdav_server  # noqa: E402, F401 - fixture
 from tests.support.databases import TestDatabase, prepare_test_database  # noqa: E402
-from tests.support.telegram import TEST_BOT_TOKEN  # noqa: E402
+from tests.support.jobs import jobs  # noqa: E402, F401 - fixture
+from tests.support.tcp_proxy import tcp_proxy_factory  # noqa: E402, F401 - fixture
+from tests.support.telegram import TEST_BOT_TOKEN, UNREACHABLE_TELEGRAM  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -55,6 +58,8 @@ def base_settings(
         redis_url=test_database.redis_url,
         secret_key=TEST_SECRET,  # type: ignore[arg-type]
         telegram_bot_token=TEST_BOT_TOKEN,  # type: ignore[arg-type]
+        # Never the real Telegram: notifications of tests without a fake Bot API go nowhere.
+        telegram_api_url=UNREACHABLE_TELEGRAM,
         log_level="WARNING",
     )
 
@@ -95,9 +100,11 @@ def database(connection: AsyncConnection) -> Database:
 
 
 @pytest.fixture
-def app(settings: Settings, database: Database):  # type: ignore[no-untyped-def]
-    """The application under test."""
-    return create_app(settings, database=database)
+async def app(settings: Settings, database: Database):  # type: ignore[no-untyped-def]
+    """The application under test; jobs it kicked in-process end before the rollback."""
+    app = create_app(settings, database=database)
+    yield app
+    await app.state.jobs.shutdown(grace=10)
 
 
 @pytest.fixture

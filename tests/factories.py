@@ -12,11 +12,13 @@ from recyclic.core.security import create_access_token, hash_pin_sync
 from recyclic.models.cash import CashRegister, CashSession
 from recyclic.models.deposit import Channel, Deposit, DepositStatus
 from recyclic.models.outbound_flow import OutboundDestination, OutboundFlow
+from recyclic.models.outbox import OutboxJob
 from recyclic.models.site import Site
 from recyclic.models.user import Role, User, UserStatus
 from recyclic.schemas.cash import SessionOpen
 from recyclic.schemas.sale import SaleCreate
 from recyclic.services.cash_service import CashService
+from recyclic.services.outbox_service import JobTask, enqueue
 from recyclic.services.sale_service import SaleService, SaleView
 
 _sequence = itertools.count(1)
@@ -210,3 +212,23 @@ class Factory:
             flow = OutboundFlow(**values)
             session.add(flow)
         return flow
+
+    async def job(
+        self,
+        site: Site | None,
+        *,
+        task: JobTask = JobTask.PURGE_AUDIO,
+        payload: dict[str, Any] | None = None,
+        run_at: datetime | None = None,
+        **options: Any,
+    ) -> OutboxJob:
+        """A job in the outbox (due in a day by default, so nothing kicks it)."""
+        async with self.database.unit_of_work() as session:
+            return await enqueue(
+                session,
+                task,
+                payload if payload is not None else {"site_id": site.id if site else None},
+                run_at=run_at or datetime.now(UTC) + timedelta(days=1),
+                site_id=site.id if site else None,
+                **options,
+            )

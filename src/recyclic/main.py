@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.resources import files
@@ -15,11 +16,15 @@ from recyclic import __version__
 from recyclic.api.errors import register_error_handlers
 from recyclic.api.middleware import RequestContextMiddleware
 from recyclic.api.v1 import api_router
+from recyclic.bot.runtime import BotRuntime
 from recyclic.core.config import Settings, get_settings
 from recyclic.core.database import Database
 from recyclic.core.rate_limit import MemoryRateLimiter, RedisRateLimiter
 from recyclic.core.redis import create_redis
+from recyclic.jobs.context import JobContext
+from recyclic.jobs.runtime import JobRuntime
 from recyclic.services.ai_service import AIService
+from recyclic.services.notification_service import TelegramNotifier
 
 API_PREFIX = "/api/v1"
 _SWAGGER_STATIC = "/static/swagger"
@@ -34,10 +39,30 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     redis = create_redis(settings.redis_url) if settings.redis_url else None
     # One per process: it holds the Gemini HTTP sessions and the classification cache.
     ai_service = AIService(settings)
+    # Jobs enqueued by requests are kicked after their commit. Without Redis they also run
+    # here (in-memory broker, with the relay and the daily scheduler): `recyclic serve` alone
+    # runs everything; with Redis, `recyclic worker` processes run them.
+    jobs = JobRuntime(JobContext(settings, database)).install()
+    notifier = TelegramNotifier(settings)
+    # With a token, the app answers Telegram's webhook; aiogram loads on the first update.
+    bot = (
+        BotRuntime(settings, database, ai=ai_service, notifier=notifier)
+        if settings.telegram_bot_token.get_secret_value()
+        else None
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if jobs.in_process:
+            jobs.start_background()
+        registering = start_webhook_registration(settings, bot)
         yield
+        if registering is not None:
+            registering.cancel()
+        if bot is not None:
+            await bot.aclose()
+        await notifier.aclose()
+        await jobs.shutdown()
         await ai_service.aclose()
         if redis is not None:
             await redis.aclose()
@@ -58,6 +83,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.database = database
     app.state.redis = redis
     app.state.ai_service = ai_service
+    app.state.jobs = jobs
+    app.state.notifier = notifier
+    app.state.bot = bot
     app.state.rate_limiter = (
         RedisRateLimiter(redis, settings.redis_key_prefix) if redis else MemoryRateLimiter()
     )
@@ -67,6 +95,16 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.include_router(api_router, prefix=API_PREFIX)
     _mount_offline_docs(app)
     return app
+
+
+def start_webhook_registration(
+    settings: Settings, bot: BotRuntime | None
+) -> asyncio.Task[bool] | None:
+    """Register the webhook in the background when PUBLIC_URL and the token are set: the
+    server starts at once whatever Telegram does (a failure is only logged)."""
+    if bot is None or not settings.public_url:
+        return None
+    return asyncio.create_task(bot.register_webhook())
 
 
 def _mount_offline_docs(app: FastAPI) -> None:

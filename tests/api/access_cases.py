@@ -78,6 +78,16 @@ def _on_flow(json: Any = None) -> CaseBuilder:
     return build
 
 
+def _on_job() -> CaseBuilder:
+    """A call on a job of the target site (due tomorrow: nothing runs it meanwhile)."""
+
+    async def build(w: World, o: bool) -> Call:
+        job = await w.extra["factory"].job(w.site_of(o))
+        return Call(f"/api/v1/jobs/{job.id}")
+
+    return build
+
+
 def _export(path: str, **params: str) -> CaseBuilder:
     """An export of the target site (named by `site_id`)."""
     return lambda w, o: Call(
@@ -88,6 +98,12 @@ def _export(path: str, **params: str) -> CaseBuilder:
 CASES: dict[str, CaseBuilder] = {
     "GET /api/v1/health": lambda w, o: Call("/api/v1/health"),
     "GET /api/v1/categories": lambda w, o: Call("/api/v1/categories"),
+    "POST /api/v1/categories": lambda w, o: Call(
+        "/api/v1/categories", json={"code": f"X{_n()}", "label": "Essai", "family": "DIV"}
+    ),
+    "PATCH /api/v1/categories/{code}": lambda w, o: Call(
+        "/api/v1/categories/DIV", json={"display_order": 180 + _n() % 2}
+    ),
     "POST /api/v1/auth/telegram": lambda w, o: Call("/api/v1/auth/telegram", json={"id": 1}),
     "POST /api/v1/auth/telegram/webapp": lambda w, o: Call(
         "/api/v1/auth/telegram/webapp", json={"init_data": "user=%7B%7D&hash=00"}
@@ -254,6 +270,19 @@ CASES: dict[str, CaseBuilder] = {
     "GET /api/v1/exports/outbound-flows": _export("outbound-flows"),
     "GET /api/v1/exports/accounting": _export("accounting"),
     "GET /api/v1/exports/journal-archive": _export("journal-archive", year="2026"),
+    # Cloud sync and jobs (no site has a sync target here: "sync now" answers 409)
+    "GET /api/v1/sync/logs": lambda w, o: Call(
+        "/api/v1/sync/logs", params={"site_id": str(w.site_of(o).id)}
+    ),
+    "POST /api/v1/sync/run": lambda w, o: Call(
+        "/api/v1/sync/run", params={"site_id": str(w.site_of(o).id)}
+    ),
+    "GET /api/v1/jobs": lambda w, o: Call("/api/v1/jobs", params={"site_id": str(w.site_of(o).id)}),
+    "GET /api/v1/jobs/{job_id}": _on_job(),
+    # Without Telegram's secret header: refused by the secret check, whoever calls.
+    "POST /api/v1/telegram/webhook": lambda w, o: Call(
+        "/api/v1/telegram/webhook", json={"update_id": 1}
+    ),
 }
 
 # Builders that create their row for `World.row_owner`: the matrix also calls them on the

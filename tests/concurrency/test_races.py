@@ -164,3 +164,34 @@ async def test_r1_offline_queue_replayed_three_times_by_eight_clients(races: Rac
     assert total == expected_total
     assert verdict.ok
     assert verdict.entries == count + 1
+
+
+async def test_a_close_racing_with_sales_never_leaves_a_sale_outside_the_z_report(
+    races: RaceWorld,
+) -> None:
+    site = await races.factory.site()
+    cashier = await races.factory.user(site)
+    session = await races.factory.open_session(await races.factory.register(site), cashier)
+    ticket = {
+        "session_id": str(session.id),
+        "items": [{"category": "LIV", "unit_price": 1}],
+        "payments": [{"method": "cash", "amount": 1}],
+    }
+    async with races.client(auth_headers(cashier)) as client:
+        sales = [client.post("/api/v1/sales", json=ticket) for _ in range(CONCURRENCY)]
+        close = client.post(
+            f"/api/v1/cash-sessions/{session.id}/close",
+            json={"actual_amount": 50, "variance_comment": "course"},
+        )
+        responses = await asyncio.gather(*sales[:10], close, *sales[10:])
+    closing = responses[10]
+    assert closing.status_code == 200, closing.text
+    accepted = sum(1 for r in responses if r.status_code == 201)
+    refused = sum(1 for r in responses if r.status_code == 409)
+    assert accepted + refused == CONCURRENCY
+    report = closing.json()["closing_report"]
+    # Every acknowledged sale is in the Z report, and nothing else is.
+    assert report["counts"]["sales"] == accepted
+    async with races.database.unit_of_work(write=False) as db:
+        stored = await db.scalar(select(func.count()).where(Sale.session_id == session.id))
+    assert stored == accepted

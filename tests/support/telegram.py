@@ -10,6 +10,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 TEST_BOT_TOKEN = "123456789:TEST-bot-token-for-the-suite_abcdefghij"
+# A closed local port (discard): a Bot API call fails at once, without leaving the machine.
+UNREACHABLE_TELEGRAM = "http://127.0.0.1:9"
 
 
 def sign_widget(fields: dict[str, Any], *, bot_token: str = TEST_BOT_TOKEN) -> dict[str, Any]:

@@ -1,5 +1,9 @@
 """FastAPI dependencies as typed aliases: settings, database, unit of work, current user,
-roles, site scope and rate limits."""
+roles, site scope and rate limits.
+
+Every dependency is `async def`: FastAPI runs plain `def` dependencies in a thread pool, a
+hand-off that costs more than the work of these small functions.
+"""
 
 from __future__ import annotations
 
@@ -20,23 +24,24 @@ from recyclic.services.access import require_role as check_role
 from recyclic.services.access import site_filter, target_site
 from recyclic.services.ai_service import AIService
 from recyclic.services.auth_service import AuthService
+from recyclic.services.notification_service import NotificationService, TelegramNotifier
 
 _READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     """The settings the app was built with."""
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_database(request: Request) -> Database:
+async def get_database(request: Request) -> Database:
     """The app's database."""
     database: Database = request.app.state.database
     return database
 
 
-def get_rate_limiter(request: Request) -> RateLimiter:
+async def get_rate_limiter(request: Request) -> RateLimiter:
     """The app's rate limiter (memory, or Redis in production)."""
     limiter: RateLimiter = request.app.state.rate_limiter
     return limiter
@@ -50,7 +55,7 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-def get_ai_service(request: Request) -> AIService:
+async def get_ai_service(request: Request) -> AIService:
     """The app's AI pipeline (Gemini when a key is set, the local classifier otherwise)."""
     ai_service: AIService = request.app.state.ai_service
     return ai_service
@@ -61,6 +66,15 @@ DatabaseDep = Annotated[Database, Depends(get_database)]
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 RateLimiterDep = Annotated[RateLimiter, Depends(get_rate_limiter)]
 AIServiceDep = Annotated[AIService, Depends(get_ai_service)]
+
+
+async def get_notifications(request: Request, session: SessionDep) -> NotificationService:
+    """Notifications sent after this request's commit (nothing when no bot is configured)."""
+    notifier: TelegramNotifier | None = getattr(request.app.state, "notifier", None)
+    return NotificationService(session, notifier)
+
+
+NotificationsDep = Annotated[NotificationService, Depends(get_notifications)]
 
 # auto_error=False: a missing header is our own French 401, not FastAPI's English 403.
 _bearer = HTTPBearer(auto_error=False, description="Jeton d'accès (POST /api/v1/auth/...)")
@@ -103,12 +117,12 @@ SiteIdQuery = Annotated[
 ]
 
 
-def current_site_id(user: CurrentUser, site_id: SiteIdQuery = None) -> uuid.UUID:
+async def current_site_id(user: CurrentUser, site_id: SiteIdQuery = None) -> uuid.UUID:
     """The site the request acts on; another site's id is a 404 unless super admin."""
     return target_site(user, site_id)
 
 
-def current_site_filter(user: CurrentUser, site_id: SiteIdQuery = None) -> uuid.UUID | None:
+async def current_site_filter(user: CurrentUser, site_id: SiteIdQuery = None) -> uuid.UUID | None:
     """For listings: the user's site, or None (every site) for a super admin."""
     return site_filter(user, site_id)
 

@@ -34,6 +34,8 @@ PERMISSIONS: dict[str, Rule] = {
     # Platform
     "GET /api/v1/health": PUBLIC,
     "GET /api/v1/categories": PUBLIC,
+    "POST /api/v1/categories": Rule(Role.ADMIN),
+    "PATCH /api/v1/categories/{code}": Rule(Role.ADMIN),
     # Authentication (the credential is in the body)
     "POST /api/v1/auth/telegram": PUBLIC,
     "POST /api/v1/auth/telegram/webapp": PUBLIC,
@@ -113,6 +115,13 @@ PERMISSIONS: dict[str, Rule] = {
     "GET /api/v1/exports/outbound-flows": Rule(Role.VIEWER, site_scoped=True),
     "GET /api/v1/exports/accounting": Rule(Role.ADMIN, site_scoped=True),
     "GET /api/v1/exports/journal-archive": Rule(Role.ADMIN, site_scoped=True),
+    # Cloud sync and background jobs
+    "GET /api/v1/sync/logs": Rule(Role.ADMIN, site_scoped=True),
+    "POST /api/v1/sync/run": Rule(Role.ADMIN, site_scoped=True),
+    "GET /api/v1/jobs": Rule(Role.ADMIN, site_scoped=True),
+    "GET /api/v1/jobs/{job_id}": Rule(Role.ADMIN, site_scoped=True),
+    # Telegram (the credential is the secret-token header Telegram sends)
+    "POST /api/v1/telegram/webhook": PUBLIC,
 }
 
 

@@ -72,19 +72,25 @@ def _declared_length(request: Request) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
+async def read_body(request: Request, *, max_bytes: int, error: RecyclicError) -> bytes:
+    """The raw body, refused with `error` as soon as it exceeds `max_bytes`."""
+    declared = _declared_length(request)
+    if declared is not None and declared > max_bytes:
+        raise error
+    body = bytearray()
+    async for chunk in _capped_stream(request, max_bytes, error):
+        body += chunk
+    return bytes(body)
+
+
 async def read_json(request: Request, model: type[ModelT]) -> ModelT:
     """Validate a (small) JSON body against `model`; errors are the usual 422."""
-    declared = _declared_length(request)
-    if declared is not None and declared > _MAX_JSON_BYTES:
-        raise BodyTooLarge()
-    body = bytearray()
-    async for chunk in _capped_stream(request, _MAX_JSON_BYTES, BodyTooLarge()):
-        body += chunk
+    body = await read_body(request, max_bytes=_MAX_JSON_BYTES, error=BodyTooLarge())
     try:
-        return model.model_validate_json(bytes(body))
+        return model.model_validate_json(body)
     except ValidationError as exc:
         errors = [{**error, "loc": ("body", *error["loc"])} for error in exc.errors()]
-        raise RequestValidationError(errors, body=bytes(body)) from None
+        raise RequestValidationError(errors, body=body) from None
 
 
 async def read_upload(request: Request, *, field: str, max_bytes: int) -> bytes:

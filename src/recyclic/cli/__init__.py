@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import typer
 
-from recyclic.cli import admin, audio, db, demo, export, journal
+from recyclic.cli import admin, audio, db, demo, export, journal, sync
 from recyclic.cli.backup import backup
+from recyclic.cli.bot import bot
 from recyclic.cli.classify import classify
 from recyclic.cli.serve import serve
+from recyclic.cli.worker import worker
 
 app = typer.Typer(
     name="recyclic",
@@ -19,9 +21,12 @@ app = typer.Typer(
 app.command("serve")(serve)
 app.command("classify")(classify)
 app.command("backup")(backup)
+app.command("worker")(worker)
+app.command("bot")(bot)
 app.add_typer(db.app, name="db")
 app.add_typer(admin.app, name="admin")
 app.add_typer(demo.app, name="demo")
 app.add_typer(journal.app, name="journal")
 app.add_typer(audio.app, name="audio")
 app.add_typer(export.app, name="export")
+app.add_typer(sync.app, name="sync")

@@ -96,7 +96,15 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr = Field(SecretStr(""), description="Bot token from BotFather.")
     telegram_api_url: str = Field("https://api.telegram.org", description="Bot API base URL.")
     telegram_webhook_secret: SecretStr = Field(
-        SecretStr(""), description="Checked against X-Telegram-Bot-Api-Secret-Token."
+        SecretStr(""),
+        description="Checked against X-Telegram-Bot-Api-Secret-Token; empty: derived from "
+        "SECRET_KEY.",
+    )
+    telegram_notify_timeout_seconds: float = Field(
+        5.0, gt=0, description="Time limit of one notification sent to Telegram."
+    )
+    bot_conversation_timeout_seconds: int = Field(
+        600, ge=1, description="Silence after which a bot conversation expires (10 min)."
     )
 
     # AI.
@@ -153,6 +161,40 @@ class Settings(BaseSettings):
     )
     sync_http_timeout_seconds: float = Field(
         30.0, gt=0, description="Connect/read/write timeout of each kDrive or Sheets request."
+    )
+
+    google_sheets_sales_sheet: str = Field(
+        "Ventes", min_length=1, max_length=100, description="Tab receiving sales lines."
+    )
+    google_sheets_deposits_sheet: str = Field(
+        "Dépôts", min_length=1, max_length=100, description="Tab receiving validated deposits."
+    )
+
+    # Background jobs (outbox + taskiq).
+    jobs_retry_base_seconds: float = Field(
+        30.0, ge=0, description="Wait before a failed job runs again; doubles each time."
+    )
+    jobs_retry_max_seconds: float = Field(
+        3600.0, ge=0, description="Longest wait before a failed job runs again."
+    )
+    jobs_relay_interval_seconds: float = Field(
+        5.0, gt=0, description="How often the relay looks for jobs the broker never took."
+    )
+    jobs_redeliver_after_seconds: float = Field(
+        300.0, gt=0, description="A job handed to the broker but not started is handed again."
+    )
+    jobs_lease_seconds: float = Field(
+        120.0, gt=0, description="A running job whose worker stops renewing this is re-run."
+    )
+    jobs_kick_timeout_seconds: float = Field(
+        2.0, gt=0, description="Longest wait for the broker when handing it a job."
+    )
+    jobs_scheduler_interval_seconds: float = Field(
+        60.0, gt=0, description="How often the scheduler checks for daily runs that are due."
+    )
+    jobs_concurrency: int = Field(4, ge=1, le=100, description="Jobs one worker runs at once.")
+    jobs_shutdown_grace_seconds: float = Field(
+        30.0, ge=0, description="On SIGTERM, how long running jobs may take to finish."
     )
 
     @field_validator("timezone")

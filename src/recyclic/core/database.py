@@ -11,8 +11,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AsyncExitStack, asynccontextmanager
-from typing import Any
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from typing import Any, Protocol
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
@@ -33,6 +33,12 @@ AfterCommit = Callable[[], Awaitable[None]]
 _AFTER_COMMIT_KEY = "recyclic_after_commit"
 # Execution option telling the SQLite "begin" hook to take the write lock up front.
 _SQLITE_WRITE_OPTION = "recyclic_sqlite_write"
+
+
+class UnitOfWorkFactory(Protocol):
+    """`Database.unit_of_work`, as long workflows (sync, jobs) receive it."""
+
+    def __call__(self, *, write: bool = True) -> AbstractAsyncContextManager[AsyncSession]: ...
 
 
 def on_commit(session: AsyncSession, callback: AfterCommit) -> None:
@@ -127,6 +133,9 @@ class Database:
         # queue in-process rather than spin on busy_timeout.
         self._all_lock = asyncio.Lock() if serialize_all else None
         self._write_lock = asyncio.Lock() if self.is_sqlite and not serialize_all else None
+        # Copied into every session's `info`: how services reach process-wide helpers that
+        # they must not import (e.g. the job dispatcher used by the outbox after commit).
+        self.session_info: dict[str, Any] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Database:
@@ -151,6 +160,7 @@ class Database:
                     await stack.enter_async_context(lock)
                 factory = self._write_factory if write else self._read_factory
                 session = await stack.enter_async_context(factory())
+                session.info.update(self.session_info)
                 try:
                     yield session
                     await session.commit()

@@ -1,11 +1,16 @@
-"""Fixed-window rate limiting: in memory (embedded) or in Redis (shared by all workers)."""
+"""Sliding-window rate limiting: in memory (embedded) or in Redis (shared by all workers).
+
+A sliding window counts the events of the last `window` seconds exactly: unlike fixed
+windows, a burst straddling a minute boundary cannot pass twice the limit.
+"""
 
 from __future__ import annotations
 
 import logging
 import math
 import time
-from collections import OrderedDict
+import uuid
+from collections import OrderedDict, deque
 from typing import TYPE_CHECKING, Protocol
 
 from recyclic.core.exceptions import RateLimited
@@ -23,50 +28,62 @@ class RateLimiter(Protocol):
 
 
 class MemoryRateLimiter:
-    """Counters in a bounded dict: enough for one embedded process."""
+    """Event times per key in a bounded dict: enough for one embedded process."""
 
     def __init__(self, max_keys: int = 100_000) -> None:
-        self._windows: OrderedDict[str, tuple[int, int]] = OrderedDict()
+        self._events: OrderedDict[str, deque[float]] = OrderedDict()
         self._max_keys = max_keys
 
     async def hit(self, key: str, limit: int, window_seconds: int) -> int | None:
-        now = time.time()
-        window = int(now // window_seconds)
-        current_window, count = self._windows.pop(key, (window, 0))
-        if current_window != window:
-            count = 0
-        count += 1
-        self._windows[key] = (window, count)
-        while len(self._windows) > self._max_keys:
-            self._windows.popitem(last=False)
-        if count > limit:
-            return max(1, math.ceil((window + 1) * window_seconds - now))
+        now = time.monotonic()
+        events = self._events.pop(key, None) or deque()
+        while events and events[0] <= now - window_seconds:
+            events.popleft()
+        self._events[key] = events
+        while len(self._events) > self._max_keys:
+            self._events.popitem(last=False)
+        if len(events) >= limit:
+            # Refused attempts are not counted: waiting Retry-After is enough.
+            return max(1, math.ceil(events[0] + window_seconds - now))
+        events.append(now)
         return None
 
 
+# Atomic in Redis: trim the window, count, and record the event only when allowed.
+_SLIDING_WINDOW = """
+local key, now, window, limit = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+if redis.call('ZCARD', key) >= limit then
+  local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+  return tostring(oldest[2])
+end
+redis.call('ZADD', key, now, ARGV[4])
+redis.call('EXPIRE', key, math.ceil(window) + 1)
+return false
+"""
+
+
 class RedisRateLimiter:
-    """INCR + EXPIRE per window in Redis; falls back to memory when Redis is unreachable."""
+    """A sorted set of event times per key in Redis; memory fallback when it is unreachable."""
 
     def __init__(self, redis: Redis, prefix: str) -> None:
-        self._redis = redis
+        self._script = redis.register_script(_SLIDING_WINDOW)
         self._prefix = prefix
         self._fallback = MemoryRateLimiter()
 
     async def hit(self, key: str, limit: int, window_seconds: int) -> int | None:
         now = time.time()
-        window = int(now // window_seconds)
-        redis_key = f"{self._prefix}ratelimit:{key}:{window}"
         try:
-            async with self._redis.pipeline(transaction=True) as pipe:
-                pipe.incr(redis_key)
-                pipe.expire(redis_key, window_seconds + 1)
-                count, _ = await pipe.execute()
+            oldest = await self._script(
+                keys=[f"{self._prefix}ratelimit:{key}"],
+                args=[now, window_seconds, limit, f"{now}:{uuid.uuid4().hex[:8]}"],
+            )
         except Exception as exc:  # an outage must not lock everyone out
             logger.warning("rate limiter: Redis unavailable, counting in memory: %s", exc)
             return await self._fallback.hit(key, limit, window_seconds)
-        if int(count) > limit:
-            return max(1, math.ceil((window + 1) * window_seconds - now))
-        return None
+        if oldest is None:
+            return None
+        return max(1, math.ceil(float(oldest) + window_seconds - now))
 
 
 async def enforce(limiter: RateLimiter, key: str, limit: int, window_seconds: int = 60) -> None:

@@ -15,8 +15,10 @@ from recyclic.models.deposit import (
 )
 from recyclic.models.journal import Closing, ClosingKind, JournalEntry, JournalHead
 from recyclic.models.outbound_flow import OutboundDestination, OutboundFlow
+from recyclic.models.outbox import JobStatus, OutboxJob
 from recyclic.models.sale import LineUnit, Sale, SaleLine, SalePayment, SaleStatus
 from recyclic.models.site import Site
+from recyclic.models.sync_log import SyncedFile, SyncLog, SyncStatus, SyncWatermark
 from recyclic.models.user import Role, User, UserStatus
 
 __all__ = [
@@ -34,12 +36,14 @@ __all__ = [
     "DepositStatus",
     "Destination",
     "DonorType",
+    "JobStatus",
     "JournalEntry",
     "JournalHead",
     "LineUnit",
     "LoginCode",
     "OutboundDestination",
     "OutboundFlow",
+    "OutboxJob",
     "RefreshToken",
     "Role",
     "Sale",
@@ -48,6 +52,10 @@ __all__ = [
     "SaleStatus",
     "SessionStatus",
     "Site",
+    "SyncLog",
+    "SyncStatus",
+    "SyncWatermark",
+    "SyncedFile",
     "User",
     "UserStatus",
 ]

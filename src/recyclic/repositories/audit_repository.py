@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from recyclic.models.audit import AuditLog
 from recyclic.repositories.base import BaseRepository, KeysetPage
@@ -25,7 +25,9 @@ class AuditLogRepository(BaseRepository[AuditLog]):
         """Newest first; `site_id` None means every site (super admin)."""
         statement = select(AuditLog)
         if site_id is not None:
-            statement = statement.where(AuditLog.site_id == site_id)
+            # Categories are shared by every site: their history belongs to everyone's.
+            shared = and_(AuditLog.site_id.is_(None), AuditLog.entity_type == "category")
+            statement = statement.where(or_(AuditLog.site_id == site_id, shared))
         if entity_type:
             statement = statement.where(AuditLog.entity_type == entity_type)
         if entity_id:

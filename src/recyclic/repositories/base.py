@@ -10,7 +10,7 @@ import base64
 import binascii
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, ClassVar, Generic, TypeVar, cast
@@ -147,6 +147,34 @@ class BaseRepository(Generic[ModelT]):
         The next page starts strictly after the last row seen, using the index on `keys`,
         so a deep page costs the same as the first.
         """
+        return await self._keyset(statement, keys, limit, cursor, descending, lambda s: self.all(s))
+
+    async def paginate_rows(
+        self,
+        statement: Select[Any],
+        *,
+        keys: Sequence[InstrumentedAttribute[Any]],
+        limit: int = DEFAULT_PAGE_SIZE,
+        cursor: str | None = None,
+        descending: bool = True,
+    ) -> KeysetPage[Any]:
+        """`paginate` for a Core select of columns: plain rows, no ORM objects to build
+        (listings of hundreds of rows spend most of their time hydrating objects)."""
+
+        async def fetch(final: Select[Any]) -> list[Any]:
+            return list((await self.session.execute(final)).all())
+
+        return await self._keyset(statement, keys, limit, cursor, descending, fetch)
+
+    async def _keyset(
+        self,
+        statement: Select[Any],
+        keys: Sequence[InstrumentedAttribute[Any]],
+        limit: int,
+        cursor: str | None,
+        descending: bool,
+        fetch: Callable[[Select[Any]], Awaitable[list[Any]]],
+    ) -> KeysetPage[Any]:
         limit = max(1, min(limit, MAX_PAGE_SIZE))
         if cursor:
             after = decode_cursor(cursor, keys)
@@ -156,7 +184,7 @@ class BaseRepository(Generic[ModelT]):
                 row_key < tuple(after) if descending else row_key > tuple(after)
             )
         ordering = [k.desc() if descending else k.asc() for k in keys]
-        rows = await self.all(statement.order_by(*ordering).limit(limit + 1))
+        rows = await fetch(statement.order_by(*ordering).limit(limit + 1))
         next_cursor = None
         if len(rows) > limit:
             rows = rows[:limit]

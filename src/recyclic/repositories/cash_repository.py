@@ -3,35 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Row, func, select
 
 from recyclic.models.cash import CashMovement, CashRegister, CashSession, SessionStatus
 from recyclic.models.sale import Sale, SalePayment
+from recyclic.models.site import Site
 from recyclic.repositories.base import BaseRepository, KeysetPage
-from recyclic.repositories.sale_repository import line_sums
+from recyclic.repositories.sale_repository import Takings, line_sums, ticket_counts
 
-
-@dataclass(slots=True)
-class SessionFigures:
-    """Everything a session's totals and Z report are made of, in cents and grams."""
-
-    sales_count: int = 0
-    refunds_count: int = 0
-    sales_cents: int = 0
-    refunds_cents: int = 0
-    change_cents: int = 0
-    movements_cents: int = 0
-    payments: dict[str, int] = field(default_factory=dict)
-    categories: list[tuple[str, int, int, int]] = field(default_factory=list)
-    vat: list[tuple[int, int]] = field(default_factory=list)
-
-    @property
-    def cash_net_cents(self) -> int:
-        """Cash taken, net of change given and of cash refunds."""
-        return self.payments.get("cash", 0) - self.change_cents
+# A session's figures are takings like a period's, plus the cash movements.
+SessionFigures = Takings
 
 
 class CashRegisterRepository(BaseRepository[CashRegister]):
@@ -67,6 +51,26 @@ class CashSessionRepository(BaseRepository[CashSession]):
         if site_id is not None:
             statement = statement.where(CashSession.site_id == site_id)
         return await self.one_or_none(statement)
+
+    async def till_context(
+        self, session_id: uuid.UUID, site_id: uuid.UUID | None
+    ) -> Row[uuid.UUID, SessionStatus, uuid.UUID, datetime, dict[str, Any]] | None:
+        """What a ticket needs to know of its session and site, in one query:
+        (site_id, status, cashier_id, opened_at, site settings)."""
+        statement = (
+            select(
+                CashSession.site_id,
+                CashSession.status,
+                CashSession.cashier_id,
+                CashSession.opened_at,
+                Site.settings,
+            )
+            .join(Site, Site.id == CashSession.site_id)
+            .where(CashSession.id == session_id)
+        )
+        if site_id is not None:
+            statement = statement.where(CashSession.site_id == site_id)
+        return (await self.session.execute(statement)).one_or_none()
 
     async def site_of(self, session_id: uuid.UUID) -> uuid.UUID | None:
         """The site of a session (a cheap read taken before the journal lock)."""
@@ -146,26 +150,7 @@ class CashSessionRepository(BaseRepository[CashSession]):
 
     async def figures(self, session_id: uuid.UUID) -> SessionFigures:
         """Counts and sums of a session, computed in SQL."""
-        figures = SessionFigures()
-        is_refund = Sale.refund_of.is_not(None)
-        row = (
-            await self.session.execute(
-                select(
-                    func.count(case((~is_refund, 1))),
-                    func.count(case((is_refund, 1))),
-                    func.coalesce(func.sum(case((~is_refund, Sale.total_cents), else_=0)), 0),
-                    func.coalesce(func.sum(case((is_refund, Sale.total_cents), else_=0)), 0),
-                    func.coalesce(func.sum(Sale.change_cents), 0),
-                ).where(Sale.session_id == session_id)
-            )
-        ).one()
-        (
-            figures.sales_count,
-            figures.refunds_count,
-            figures.sales_cents,
-            figures.refunds_cents,
-            figures.change_cents,
-        ) = (int(v) for v in row)
+        figures = await ticket_counts(self.session, Sale.session_id == session_id)
         payments = await self.session.execute(
             select(SalePayment.method, func.sum(SalePayment.amount_cents))
             .where(SalePayment.session_id == session_id)

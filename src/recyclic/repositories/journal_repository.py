@@ -5,14 +5,24 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import Table, bindparam, exists, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from recyclic.models.cash import CashSession
 from recyclic.models.journal import GENESIS_HASH, Closing, JournalEntry, JournalHead
+from recyclic.models.sale import Sale
+
+_HEADS = cast(Table, JournalHead.__table__)
+_INSERT_ENTRY = insert(cast(Table, JournalEntry.__table__))
+_MOVE_HEAD = (
+    update(_HEADS)
+    .where(_HEADS.c.site_id == bindparam("b_site"))
+    .values(seq=bindparam("b_seq"), hash=bindparam("b_hash"))
+)
 
 
 class JournalRepository:
@@ -42,15 +52,48 @@ class JournalRepository:
             row = (await self.session.execute(statement)).one()
         return int(row.seq), str(row.hash)
 
+    async def lock_head_for_ticket(
+        self,
+        site_id: uuid.UUID,
+        session_id: uuid.UUID,
+        moment: datetime,
+        sale_id: uuid.UUID,
+    ) -> tuple[int, str, str | None, bool, bool]:
+        """Lock the head, then re-read what may have changed since the ticket was validated:
+        (seq, hash, session status, period closed at `moment`, a sale with this id exists).
+
+        The checks are a second statement on purpose: in READ COMMITTED a statement that
+        waited for the row lock still sees the snapshot taken before the wait, so checks in
+        the locking statement itself could miss what the previous lock holder committed.
+        """
+        seq, head_hash = await self.lock_head(site_id)
+        row = (
+            await self.session.execute(
+                select(
+                    select(CashSession.status)
+                    .where(CashSession.id == session_id)
+                    .scalar_subquery(),
+                    exists()
+                    .where(
+                        Closing.site_id == site_id,
+                        Closing.starts_at <= moment,
+                        Closing.ends_at > moment,
+                    )
+                    .label("closed"),
+                    exists().where(Sale.id == sale_id).label("taken"),
+                )
+            )
+        ).one()
+        status = row[0].value if hasattr(row[0], "value") else row[0]
+        return seq, head_hash, status, bool(row[1]), bool(row[2])
+
     async def insert_entry(self, values: dict[str, Any]) -> None:
-        """Append one entry (Core insert: this is on the sale hot path)."""
-        await self.session.execute(insert(JournalEntry).values(**values))
+        """Append one entry (a constant statement: this is on the sale hot path)."""
+        await self.session.execute(_INSERT_ENTRY, values)
 
     async def move_head(self, site_id: uuid.UUID, seq: int, hash_: str) -> None:
         """Point the site's head at its new last entry."""
-        await self.session.execute(
-            update(JournalHead).where(JournalHead.site_id == site_id).values(seq=seq, hash=hash_)
-        )
+        await self.session.execute(_MOVE_HEAD, {"b_site": site_id, "b_seq": seq, "b_hash": hash_})
 
     async def head(self, site_id: uuid.UUID) -> tuple[int, str]:
         """(seq, hash) of the head without locking; (0, genesis) for an empty chain."""

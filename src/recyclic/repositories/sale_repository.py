@@ -6,10 +6,12 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, case, exists, func, select
+from sqlalchemy import ColumnElement, Table, case, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from recyclic.models.base import Base
 from recyclic.models.journal import Closing
 from recyclic.models.sale import Sale, SaleLine, SalePayment
 from recyclic.repositories.base import BaseRepository, KeysetPage
@@ -25,17 +27,36 @@ class SaleFilters:
 
 
 @dataclass(slots=True)
-class PeriodFigures:
-    """Sums over the sales of a period (refunds included, as negative sales)."""
+class Takings:
+    """Sums over a set of tickets — a cash session's or a period's — in cents and grams.
+
+    Refunds are negative tickets: `refunds_cents` is negative and `net_cents` is the takings.
+    """
 
     sales_count: int = 0
     refunds_count: int = 0
-    total_cents: int = 0
+    sales_cents: int = 0
     refunds_cents: int = 0
     change_cents: int = 0
+    movements_cents: int = 0
     payments: dict[str, int] = field(default_factory=dict)
     categories: list[tuple[str, int, int, int]] = field(default_factory=list)
     vat: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def net_cents(self) -> int:
+        """Sales net of refunds."""
+        return self.sales_cents + self.refunds_cents
+
+    @property
+    def cash_net_cents(self) -> int:
+        """Cash taken, net of change given and of cash refunds."""
+        return self.payments.get("cash", 0) - self.change_cents
+
+    def expected_cash(self, opening_cents: int) -> int:
+        """What the drawer should hold: the float, plus cash taken net of change and of cash
+        refunds, plus the movements in and out."""
+        return opening_cents + self.cash_net_cents + self.movements_cents
 
     def payments_net_of_change(self) -> dict[str, int]:
         """Totals per method; cash is what stayed in the drawer (change given back)."""
@@ -43,6 +64,40 @@ class PeriodFigures:
         if self.change_cents:
             result["cash"] = result.get("cash", 0) - self.change_cents
         return result
+
+
+async def ticket_counts(session: AsyncSession, *conditions: ColumnElement[bool]) -> Takings:
+    """Counts and sums of the tickets matching `conditions` (payments and lines not read)."""
+    is_refund = Sale.refund_of.is_not(None)
+    row = (
+        await session.execute(
+            select(
+                func.count(case((~is_refund, 1))),
+                func.count(case((is_refund, 1))),
+                func.coalesce(func.sum(case((~is_refund, Sale.total_cents), else_=0)), 0),
+                func.coalesce(func.sum(case((is_refund, Sale.total_cents), else_=0)), 0),
+                func.coalesce(func.sum(Sale.change_cents), 0),
+            ).where(*conditions)
+        )
+    ).one()
+    sales, refunds, sales_cents, refunds_cents, change = (int(v) for v in row)
+    return Takings(
+        sales_count=sales,
+        refunds_count=refunds,
+        sales_cents=sales_cents,
+        refunds_cents=refunds_cents,
+        change_cents=change,
+    )
+
+
+_SALES = cast(Table, Sale.__table__)
+_LINES = cast(Table, SaleLine.__table__)
+_PAYMENTS = cast(Table, SalePayment.__table__)
+
+
+def columns_of(row: Base) -> dict[str, Any]:
+    """The column values of a transient row (every column, so INSERTs stay batchable)."""
+    return {column.key: getattr(row, column.key) for column in row.__table__.columns}
 
 
 async def line_sums(
@@ -85,35 +140,30 @@ class SaleRepository(BaseRepository[Sale]):
         """Any site's sale with this id (idempotency check of a client-supplied id)."""
         return await self.session.get(Sale, sale_id, populate_existing=True)
 
-    async def insert(self, sale: Sale, lines: list[SaleLine], payments: list[SalePayment]) -> None:
-        """Write a ticket with its lines and payments in one flush (batched inserts)."""
-        self.session.add(sale)
-        await self.session.flush()
-        self.session.add_all([*lines, *payments])
-        await self.session.flush()
-
-    async def lines_for(self, sale_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[SaleLine]]:
-        """Lines of several sales in one query, in ticket order."""
+    async def lines_for(self, sale_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Any]]:
+        """Lines of several sales in one query, in ticket order (plain rows: read-only)."""
         if not sale_ids:
             return {}
-        rows = await self.session.scalars(
-            select(SaleLine).where(SaleLine.sale_id.in_(sale_ids)).order_by(SaleLine.position)
+        rows = await self.session.execute(
+            select(*_LINES.columns)
+            .where(_LINES.c.sale_id.in_(sale_ids))
+            .order_by(_LINES.c.position)
         )
-        grouped: dict[uuid.UUID, list[SaleLine]] = defaultdict(list)
+        grouped: dict[uuid.UUID, list[Any]] = defaultdict(list)
         for line in rows:
             grouped[line.sale_id].append(line)
         return grouped
 
-    async def payments_for(self, sale_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[SalePayment]]:
-        """Payments of several sales in one query."""
+    async def payments_for(self, sale_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Any]]:
+        """Payments of several sales in one query (plain rows: read-only)."""
         if not sale_ids:
             return {}
-        rows = await self.session.scalars(
-            select(SalePayment)
-            .where(SalePayment.sale_id.in_(sale_ids))
-            .order_by(SalePayment.created_at, SalePayment.id)
+        rows = await self.session.execute(
+            select(*_PAYMENTS.columns)
+            .where(_PAYMENTS.c.sale_id.in_(sale_ids))
+            .order_by(_PAYMENTS.c.created_at, _PAYMENTS.c.id)
         )
-        grouped: dict[uuid.UUID, list[SalePayment]] = defaultdict(list)
+        grouped: dict[uuid.UUID, list[Any]] = defaultdict(list)
         for payment in rows:
             grouped[payment.sale_id].append(payment)
         return grouped
@@ -139,9 +189,10 @@ class SaleRepository(BaseRepository[Sale]):
 
     async def page(
         self, site_id: uuid.UUID | None, filters: SaleFilters, *, limit: int, cursor: str | None
-    ) -> KeysetPage[Sale]:
-        """Newest first by keyset on (created_at, id): a deep page costs what the first does."""
-        statement = select(Sale)
+    ) -> KeysetPage[Any]:
+        """Newest first by keyset on (created_at, id): a deep page costs what the first does.
+        Plain rows (read-only), so that a page of 500 tickets is cheap to build."""
+        statement = select(*_SALES.columns)
         if site_id is not None:
             statement = statement.where(Sale.site_id == site_id)
         if filters.session_id is not None:
@@ -160,39 +211,20 @@ class SaleRepository(BaseRepository[Sale]):
                     SalePayment.sale_id == Sale.id, SalePayment.method == filters.payment_method
                 )
             )
-        return await self.paginate(
+        return await self.paginate_rows(
             statement, keys=(Sale.created_at, Sale.id), limit=limit, cursor=cursor
         )
 
     async def period_figures(
         self, site_id: uuid.UUID, starts_at: datetime, ends_at: datetime
-    ) -> PeriodFigures:
+    ) -> Takings:
         """Counts and sums of the sales made in [starts_at, ends_at)."""
-        figures = PeriodFigures()
-        in_period = (
+        figures = await ticket_counts(
+            self.session,
             Sale.site_id == site_id,
             Sale.created_at >= starts_at,
             Sale.created_at < ends_at,
         )
-        is_refund = Sale.refund_of.is_not(None)
-        row = (
-            await self.session.execute(
-                select(
-                    func.count(case((~is_refund, 1))),
-                    func.count(case((is_refund, 1))),
-                    func.coalesce(func.sum(Sale.total_cents), 0),
-                    func.coalesce(func.sum(case((is_refund, Sale.total_cents), else_=0)), 0),
-                    func.coalesce(func.sum(Sale.change_cents), 0),
-                ).where(*in_period)
-            )
-        ).one()
-        (
-            figures.sales_count,
-            figures.refunds_count,
-            figures.total_cents,
-            figures.refunds_cents,
-            figures.change_cents,
-        ) = (int(v) for v in row)
         payments = await self.session.execute(
             select(SalePayment.method, func.sum(SalePayment.amount_cents))
             .where(

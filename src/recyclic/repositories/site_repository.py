@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 from sqlalchemy import func, select
 
 from recyclic.models.site import Site
@@ -18,6 +21,12 @@ class SiteRepository(BaseRepository[Site]):
     async def get_by_name(self, name: str) -> Site | None:
         """The site with exactly this name (case-insensitive), or None."""
         return await self.one_or_none(select(Site).where(func.lower(Site.name) == name.lower()))
+
+    async def settings_of(self, site_id: uuid.UUID) -> dict[str, Any]:
+        """A site's settings document alone (the till reads it on every ticket)."""
+        return dict(
+            await self.session.scalar(select(Site.settings).where(Site.id == site_id)) or {}
+        )
 
     async def list_all(self) -> list[Site]:
         """Every site, by name."""

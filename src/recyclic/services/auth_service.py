@@ -38,6 +38,7 @@ from recyclic.models.user import User, UserStatus
 from recyclic.repositories.auth_repository import LoginCodeRepository, RefreshTokenRepository
 from recyclic.repositories.user_repository import UserRepository
 from recyclic.services.audit_service import AuditService
+from recyclic.services.notification_service import NotificationService
 from recyclic.services.registration_service import RegistrationService
 
 
@@ -131,13 +132,15 @@ class AuthService:
         settings: Settings,
         *,
         now: Callable[[], datetime] = utcnow,
+        notifications: NotificationService | None = None,
     ) -> None:
         self.settings = settings
         self.now = now
         self.users = UserRepository(session)
         self.refresh_tokens = RefreshTokenRepository(session)
         self.login_codes = LoginCodeRepository(session)
-        self.registrations = RegistrationService(session)
+        # Unknown Telegram users who log in become registrations the admins hear about.
+        self.registrations = RegistrationService(session, notifications=notifications)
         self.audit = AuditService(session)
 
     # --- Telegram ---------------------------------------------------------------------

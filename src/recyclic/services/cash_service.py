@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from recyclic.core.exceptions import Conflict, Forbidden, InvalidInput, NotFound
 from recyclic.models.base import utcnow
 from recyclic.models.cash import CashMovement, CashRegister, CashSession, SessionStatus
+from recyclic.models.site import Site
 from recyclic.models.user import Role, User
 from recyclic.repositories.cash_repository import (
     CashRegisterRepository,
@@ -30,6 +31,7 @@ from recyclic.schemas.site import SiteSettings
 from recyclic.services.access import require_role, site_filter, target_site
 from recyclic.services.audit_service import AuditService, snapshot
 from recyclic.services.journal_service import JournalService
+from recyclic.services.notification_service import NotificationService
 from recyclic.services.z_report import session_report
 from recyclic.utils.formatting import format_euros
 from recyclic.utils.periods import custom_period
@@ -120,9 +122,14 @@ def session_close_data(session: CashSession, figures: SessionFigures) -> dict[st
 
 def ensure_may_act(actor: User, session: CashSession) -> None:
     """Only the session's cashier or an admin acts on a session; a closed one takes nothing."""
-    if session.cashier_id != actor.id and not actor.role.at_least(Role.ADMIN):
+    ensure_may_act_on(actor, cashier_id=session.cashier_id, status=session.status)
+
+
+def ensure_may_act_on(actor: User, *, cashier_id: uuid.UUID, status: SessionStatus) -> None:
+    """`ensure_may_act` from the session's cashier and status alone."""
+    if cashier_id != actor.id and not actor.role.at_least(Role.ADMIN):
         raise NotSessionCashier()
-    if session.status != SessionStatus.OPENED:
+    if status != SessionStatus.OPENED:
         raise SessionClosed()
 
 
@@ -134,9 +141,16 @@ class SessionView:
 
 
 class CashService:
-    def __init__(self, session: AsyncSession, *, now: Callable[[], datetime] = utcnow) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        *,
+        now: Callable[[], datetime] = utcnow,
+        notifications: NotificationService | None = None,
+    ) -> None:
         self.db = session
         self.now = now
+        self.notifications = notifications
         self.registers = CashRegisterRepository(session)
         self.sessions = CashSessionRepository(session)
         self.sites = SiteRepository(session)
@@ -359,7 +373,7 @@ class CashService:
         assert site is not None
         settings = SiteSettings.of(site.settings)
         figures = await self.sessions.figures(session.id)
-        expected = session.opening_cents + figures.cash_net_cents + figures.movements_cents
+        expected = figures.expected_cash(session.opening_cents)
         variance = counted - expected
         comment = (data.variance_comment or "").strip() or None
         if abs(variance) > settings.cash_variance_threshold and not comment:
@@ -411,7 +425,24 @@ class CashService:
                 "movements_cents": figures.movements_cents,
             },
         )
+        if abs(variance) > settings.cash_variance_threshold:
+            await self._report_variance(actor, session, site, register)
         return session
+
+    async def _report_variance(
+        self, actor: User, session: CashSession, site: Site, register: CashRegister | None
+    ) -> None:
+        """Tell the site's other admins about a variance above the threshold (after commit)."""
+        if self.notifications is None:
+            return
+        where = f"« {register.name} »" if register is not None else "une caisse"
+        comment = f"\nCommentaire : {session.variance_comment}" if session.variance_comment else ""
+        await self.notifications.notify_site_admins(
+            site.id,
+            f"⚠️ Écart de caisse de {format_euros(session.variance_cents or 0)} à la clôture de "
+            f"{where} ({site.name}) par {actor.full_name}.{comment}",
+            except_user=actor.id,
+        )
 
     async def report(
         self, actor: User, session_id: uuid.UUID

@@ -108,7 +108,7 @@ class ClosingService:
         return {
             "sales_count": figures.sales_count,
             "refunds_count": figures.refunds_count,
-            "total_cents": figures.total_cents,
+            "total_cents": figures.net_cents,
             "refunds_cents": figures.refunds_cents,
             "payments_cents": figures.payments_net_of_change(),
             "categories": [

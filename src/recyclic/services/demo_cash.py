@@ -195,7 +195,7 @@ async def _trade_one_session(
     clock["now"] = datetime.combine(day, time(18, 30), tzinfo=tz)  # type: ignore[arg-type]
     view = await cash.view(opened)
     assert view.figures is not None
-    expected = opened.opening_cents + view.figures.cash_net_cents + view.figures.movements_cents
+    expected = view.figures.expected_cash(opened.opening_cents)
     keep = min(expected, 5000)
     await cash.close_session(
         cashier,

@@ -175,7 +175,7 @@ class DepositService:
             deposit.category = await self._category(data.category)
             deposit.status = DepositStatus.CLASSIFIED
         elif data.description is not None:
-            self._apply(deposit, await self.classify(data.description))
+            self.apply_classification(deposit, await self.classify(data.description))
         # What the person typed wins over what the AI understood.
         if data.quantity is not None:
             deposit.quantity = data.quantity
@@ -261,7 +261,7 @@ class DepositService:
         deposit = await self._open(actor, deposit_id)
         result = await self.classify(description)
         deposit.description = description
-        self._apply(deposit, result)
+        self.apply_classification(deposit, result)
         await self.deposits.update(deposit, {})
         return ClassifiedDeposit(deposit, result)
 
@@ -290,7 +290,7 @@ class DepositService:
         await attach_recording(self.session, deposit, data, info, data_dir=self.settings.data_dir)
         deposit.transcription = transcription
         deposit.description = transcription
-        self._apply(deposit, result)
+        self.apply_classification(deposit, result)
         await self.deposits.update(deposit, {})
         return ClassifiedDeposit(deposit, result.with_transcription(transcription))
 
@@ -395,7 +395,8 @@ class DepositService:
         return deposit
 
     @staticmethod
-    def _apply(deposit: Deposit, result: Classification) -> None:
+    def apply_classification(deposit: Deposit, result: Classification) -> None:
+        """Record the AI's proposal on an open deposit (which becomes `classified`)."""
         deposit.category = result.category
         deposit.ai_category = result.category
         deposit.ai_confidence = result.confidence

@@ -17,15 +17,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from recyclic.core.exceptions import Conflict, InvalidInput, NotFound
 from recyclic.models.base import utcnow
-from recyclic.models.cash import CashSession, SessionStatus
+from recyclic.models.cash import SessionStatus
 from recyclic.models.sale import LineUnit, Sale, SaleLine, SalePayment, SaleStatus
 from recyclic.models.site import Site
 from recyclic.models.user import Role, User
 from recyclic.repositories.base import KeysetPage
 from recyclic.repositories.cash_repository import CashSessionRepository
 from recyclic.repositories.category_repository import CategoryRepository
-from recyclic.repositories.sale_repository import SaleFilters, SaleRepository
+from recyclic.repositories.sale_repository import SaleFilters, SaleRepository, columns_of
 from recyclic.repositories.site_repository import SiteRepository
+from recyclic.repositories.ticket_repository import TicketRepository
 from recyclic.schemas.sale import DailyTotal, RefundCreate, SaleCreate
 from recyclic.schemas.site import SiteSettings
 from recyclic.services.access import require_role, site_filter, target_site
@@ -34,9 +35,9 @@ from recyclic.services.cash_service import (
     DEFAULT_TIMEZONE,
     SessionClosed,
     SessionNotFound,
-    ensure_may_act,
+    ensure_may_act_on,
 )
-from recyclic.services.journal_service import HeadLock, JournalService, utc_iso
+from recyclic.services.journal_service import HeadLock, JournalService, build_entry, utc_iso
 from recyclic.services.sale_pricing import (
     BASE_PAYMENT_METHODS,
     PricedTicket,
@@ -77,9 +78,12 @@ class RefundExceedsSale(Conflict):
 
 @dataclass(frozen=True, slots=True)
 class SaleView:
-    sale: Sale
-    lines: list[SaleLine]
-    payments: list[SalePayment]
+    """A ticket with its lines and payments: ORM objects when just written, read-only rows
+    with the same column names when listed (rows are much cheaper to load)."""
+
+    sale: Sale | Any
+    lines: list[SaleLine] | list[Any]
+    payments: list[SalePayment] | list[Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,64 +178,85 @@ class SaleService:
         self.categories = CategoryRepository(session)
         self.sites = SiteRepository(session)
         self.journal = JournalService(session)
+        self.tickets = TicketRepository(session)
         self.audit = AuditService(session)
 
     # --- Creation -------------------------------------------------------------------------
 
     async def create_sale(self, actor: User, data: SaleCreate) -> CreatedSale:
-        """A new ticket, or the existing one when the same id and content are replayed."""
+        """A new ticket, or the existing one when the same id and content are replayed.
+
+        Everything that can be checked is checked before taking the site's journal lock; under
+        the lock only what may have changed meanwhile is re-read (in the same round trip as
+        the lock), then the ticket and its journal entry are written. The lock is held for a
+        handful of statements: the till's throughput depends on it.
+        """
         lines = [item.to_input() for item in data.items]
         payments = [payment.to_input() for payment in data.payments]
         digest = request_hash(
             session_id=data.session_id, created_at=data.created_at, lines=lines, payments=payments
         )
-        site_id = await self._site_of_session(actor, data.session_id)
-        lock = await self.journal.lock(site_id)
+        scope = None if actor.role == Role.SUPER_ADMIN else actor.site_id
         if data.id is not None:
-            existing = await self.sales.find_by_id(data.id)
-            if existing is not None:
-                if existing.request_hash != digest or existing.site_id != site_id:
-                    raise IdConflict()
-                return CreatedSale(view=await self.view(existing), replayed=True)
-        session = await self.sessions.get_in_site(data.session_id, site_id)
-        if session is None:
+            replayed = await self._replay(data.id, digest, scope)
+            if replayed is not None:
+                return replayed
+        till = await self.sessions.till_context(data.session_id, scope)
+        if till is None:
             raise SessionNotFound()
-        ensure_may_act(actor, session)
-        site = await self.sites.get(site_id)
-        assert site is not None
-        settings = SiteSettings.of(site.settings)
+        site_id, status, cashier_id, opened_at, site_settings = till
+        ensure_may_act_on(actor, cashier_id=cashier_id, status=status)
+        settings = SiteSettings.of(site_settings)
         now = self.now()
-        sold_at = self._sale_time(data.created_at, session, now)
-        if await self.sales.is_period_closed(site_id, sold_at):
-            raise PeriodClosed()
+        sold_at = self._sale_time(data.created_at, opened_at, now)
         vat_rates = await self._vat_rates({line.category for line in lines}, settings)
         priced = price_ticket(lines, payments, allowed_methods=allowed_methods(settings))
+
+        sale_id = data.id or uuid.uuid4()
+        seq, head_hash, status_now, closed, taken = await self.journal.lock_for_ticket(
+            site_id, data.session_id, sold_at, sale_id
+        )
+        if taken:
+            # A replay of this very ticket committed while we were validating.
+            replayed = await self._replay(sale_id, digest, scope)
+            assert replayed is not None
+            return replayed
+        if status_now != SessionStatus.OPENED.value:
+            raise SessionClosed()
+        if closed:
+            raise PeriodClosed()
         sale = Sale(
-            id=data.id or uuid.uuid4(),
+            id=sale_id,
             site_id=site_id,
-            session_id=session.id,
+            session_id=data.session_id,
             cashier_id=actor.id,
             status=SaleStatus.COMPLETED,
             total_cents=priced.total_cents,
             change_cents=priced.change_cents,
+            refund_of=None,
+            refund_reason=None,
             request_hash=digest,
             created_at=sold_at,
             received_at=now,
         )
-        view = await self._write(sale, priced, vat_rates, session)
-        await self._journal_sale(lock, view, kind="sale", now=now)
+        view = self._rows(sale, priced, vat_rates)
+        await self._write_ticket(
+            HeadLock(site_id=site_id, seq=seq, hash=head_hash), view, kind="sale", now=now
+        )
         return CreatedSale(view=view, replayed=False)
 
-    async def _site_of_session(self, actor: User, session_id: uuid.UUID) -> uuid.UUID:
-        if actor.role != Role.SUPER_ADMIN:
-            assert actor.site_id is not None
-            return actor.site_id
-        site_id = await self.sessions.site_of(session_id)
-        if site_id is None:
-            raise SessionNotFound()
-        return site_id
+    async def _replay(
+        self, sale_id: uuid.UUID, digest: str, scope: uuid.UUID | None
+    ) -> CreatedSale | None:
+        """The stored ticket for a replayed id (None if new); 409 if its content differs."""
+        existing = await self.sales.find_by_id(sale_id)
+        if existing is None:
+            return None
+        if existing.request_hash != digest or (scope is not None and existing.site_id != scope):
+            raise IdConflict()
+        return CreatedSale(view=await self.view(existing), replayed=True)
 
-    def _sale_time(self, given: datetime | None, session: CashSession, now: datetime) -> datetime:
+    def _sale_time(self, given: datetime | None, opened_at: datetime, now: datetime) -> datetime:
         """The ticket's time: the till's clock for an offline ticket, within strict bounds."""
         if given is None:
             return now
@@ -241,25 +266,25 @@ class SaleService:
             raise InvalidInput(
                 "Ticket hors ligne trop ancien (plus de 72 h).", code="invalid_sale_time"
             )
-        if given < session.opened_at:
+        if given < opened_at:
             raise InvalidInput(
                 "L'heure du ticket précède l'ouverture de la session.", code="invalid_sale_time"
             )
         return min(given, now)
 
     async def _vat_rates(self, codes: set[str], settings: SiteSettings) -> dict[str, int]:
-        known = {c.code: c for c in await self.categories.list(active_only=True)}
+        known = await self.categories.active_vat_rates(codes)
         unknown = sorted(codes - known.keys())
         if unknown:
             raise UnknownCategory(f"Catégorie inconnue ou inactive : {', '.join(unknown)}.")
         # Associations outside VAT (vat_mode "none") record a 0 % rate.
         if settings.vat_mode != "standard":
             return dict.fromkeys(codes, 0)
-        return {code: known[code].vat_rate_bp for code in codes}
+        return known
 
-    async def _write(
-        self, sale: Sale, priced: PricedTicket, vat_rates: dict[str, int], session: CashSession
-    ) -> SaleView:
+    @staticmethod
+    def _rows(sale: Sale, priced: PricedTicket, vat_rates: dict[str, int]) -> SaleView:
+        """The ticket's line and payment rows (transient objects, written by Core INSERTs)."""
         lines = [
             SaleLine(
                 id=uuid.uuid4(),
@@ -276,6 +301,7 @@ class SaleService:
                 discount_cents=line.discount_cents,
                 line_total_cents=line.line_total_cents,
                 vat_rate_bp=vat_rates[line.source.category],
+                refund_of_line=None,
                 created_at=sale.created_at,
             )
             for position, line in enumerate(priced.lines, start=1)
@@ -285,27 +311,36 @@ class SaleService:
                 id=uuid.uuid4(),
                 sale_id=sale.id,
                 site_id=sale.site_id,
-                session_id=session.id,
+                session_id=sale.session_id,
                 method=payment.method,
                 amount_cents=payment.amount_cents,
                 created_at=sale.created_at,
             )
             for payment in priced.payments
         ]
-        await self.sales.insert(sale, lines, payments)
         return SaleView(sale=sale, lines=lines, payments=payments)
 
-    async def _journal_sale(
+    async def _write_ticket(
         self, lock: HeadLock, view: SaleView, *, kind: str, now: datetime
     ) -> None:
-        entry = await self.journal.append(
-            lock,
+        """Write a sale or refund and chain its journal entry after the locked head."""
+        entry = build_entry(
+            site_id=lock.site_id,
+            seq=lock.seq + 1,
+            prev_hash=lock.hash,
             kind=kind,
             ref_id=view.sale.id,
-            now=now,
             data=sale_journal_data(view.sale, view.lines, view.payments),
+            now=now,
         )
-        view.sale.journal_seq = entry.seq
+        view.sale.journal_seq = entry["seq"]
+        await self.tickets.write(
+            columns_of(view.sale),
+            [columns_of(line) for line in view.lines],
+            [columns_of(p) for p in view.payments],
+            entry,
+        )
+        lock.seq, lock.hash = entry["seq"], entry["hash"]
 
     # --- Reading --------------------------------------------------------------------------
 
@@ -384,7 +419,7 @@ class SaleService:
             timezone=site.timezone,
             sales_count=figures.sales_count,
             refunds_count=figures.refunds_count,
-            total=figures.total_cents,
+            total=figures.net_cents,
             by_payment_method=figures.payments_net_of_change(),
         )
 
@@ -443,10 +478,9 @@ class SaleService:
         )
         for line in refund_lines:
             line.sale_id = refund.id
-        await self.sales.insert(refund, refund_lines, [payment])
         view = SaleView(sale=refund, lines=refund_lines, payments=[payment])
+        await self._write_ticket(lock, view, kind="refund", now=now)
         original.status = await self._status_after_refund(original)
-        await self._journal_sale(lock, view, kind="refund", now=now)
         await self.audit.record(
             actor=actor,
             action="sale.refund",

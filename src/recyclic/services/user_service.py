@@ -24,6 +24,7 @@ from recyclic.schemas.user import UserCreate, UserUpdate
 from recyclic.services.access import is_super_admin, require_role, site_filter, target_site
 from recyclic.services.audit_service import AuditService, snapshot
 from recyclic.services.auth_service import check_pin_strength
+from recyclic.services.notification_service import NotificationService
 
 
 class UserNotFound(NotFound):
@@ -80,11 +81,14 @@ def _is_active_admin(user: User) -> bool:
 
 
 class UserService:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(
+        self, session: AsyncSession, *, notifications: NotificationService | None = None
+    ) -> None:
         self.users = UserRepository(session)
         self.sites = SiteRepository(session)
         self.refresh_tokens = RefreshTokenRepository(session)
         self.audit = AuditService(session)
+        self.notifications = notifications
 
     async def list_users(
         self,
@@ -163,6 +167,7 @@ class UserService:
         if data.pin:
             existing.pin_hash = await hash_pin(data.pin)
         await self.users.update(existing, {})
+        self._tell_applicant(existing)
         await self.audit.record(
             actor=actor,
             action="user.approve",
@@ -189,7 +194,8 @@ class UserService:
 
         if "site_id" in changes and changes["site_id"] != target.site_id:
             await self._move(actor, target, changes["site_id"])
-        if "status" in changes and changes["status"] != target.status:
+        decided = "status" in changes and changes["status"] != target.status
+        if decided:
             self._change_status(target, changes["status"], requested_role=changes.get("role"))
         if changes.get("role") is not None:
             self._check_grantable(actor, changes["role"])
@@ -213,6 +219,8 @@ class UserService:
         if target.role != old_role or target.is_active != old_active or target.site_id != old_site:
             await self.refresh_tokens.revoke_all_for_user(target.id, utcnow())
         await self.users.update(target, {})
+        if decided:
+            self._tell_applicant(target)
         await self.audit.record(
             actor=actor,
             action="user.update",
@@ -251,6 +259,24 @@ class UserService:
             site_id=target.site_id,
         )
         return target
+
+    def _tell_applicant(self, user: User) -> None:
+        """The applicant hears the outcome of their registration (after the commit)."""
+        if self.notifications is None:
+            return
+        if user.status == UserStatus.APPROVED:
+            text = (
+                "🎉 Votre inscription est validée, bienvenue ! "
+                "Tapez /depot pour enregistrer un dépôt, ou /aide pour tout voir."
+            )
+        elif user.status == UserStatus.REJECTED:
+            text = (
+                "Votre demande d'inscription n'a pas été acceptée. "
+                "Rapprochez-vous d'un responsable de la ressourcerie si c'est une erreur."
+            )
+        else:
+            return
+        self.notifications.notify_user(user, text)
 
     # --- Rules ----------------------------------------------------------------------------
 

@@ -52,10 +52,8 @@ def session_report(
     stale: bool,
 ) -> dict[str, Any]:
     """The session's report: Z when closed, X (live) while open."""
-    payments = dict(figures.payments)
-    if figures.change_cents:
-        payments["cash"] = payments.get("cash", 0) - figures.change_cents
-    expected = session.opening_cents + figures.cash_net_cents + figures.movements_cents
+    payments = figures.payments_net_of_change()
+    expected = figures.expected_cash(session.opening_cents)
     closed = session.status == SessionStatus.CLOSED
     return {
         "type": "Z" if closed else "X",

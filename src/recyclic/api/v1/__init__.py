@@ -11,10 +11,13 @@ from recyclic.api.v1 import (
     deposits,
     exports,
     health,
+    jobs,
     outbound_flows,
     sales,
     sites,
     stats,
+    sync,
+    telegram,
     users,
 )
 
@@ -35,5 +38,8 @@ for router in (
     outbound_flows.router,
     exports.router,
     audit.router,
+    sync.router,
+    jobs.router,
+    telegram.router,
 ):
     api_router.include_router(router)

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 
 from recyclic.api.deps import (
     CurrentUser,
+    NotificationsDep,
     RateLimiterDep,
     SessionDep,
     SettingsDep,
@@ -86,11 +87,13 @@ async def login_telegram(
     session: SessionDep,
     settings: SettingsDep,
     limiter: RateLimiterDep,
+    notifications: NotificationsDep,
 ) -> TokenResponse | JSONResponse:
     """Signed Login Widget payload → tokens; an unknown account becomes a pending registration."""
     body = await request.body()
     await limit_auth_by_identity(limiter, settings, _claimed_telegram_id(body))
-    outcome = await AuthService(session, settings).login_with_widget(body)
+    service = AuthService(session, settings, notifications=notifications)
+    outcome = await service.login_with_widget(body)
     return _login_answer(outcome)
 
 
@@ -101,10 +104,11 @@ async def login_telegram(
     summary="Connexion depuis la Mini App Telegram",
 )
 async def login_webapp(
-    data: WebAppLogin, session: SessionDep, settings: SettingsDep
+    data: WebAppLogin, session: SessionDep, settings: SettingsDep, notifications: NotificationsDep
 ) -> TokenResponse | JSONResponse:
     """Mini App `initData` → tokens (or a pending registration)."""
-    outcome = await AuthService(session, settings).login_with_webapp(data.init_data)
+    service = AuthService(session, settings, notifications=notifications)
+    outcome = await service.login_with_webapp(data.init_data)
     return _login_answer(outcome)
 
 

@@ -11,6 +11,7 @@ from fastapi.responses import PlainTextResponse
 
 from recyclic.api.deps import (
     AdminUser,
+    NotificationsDep,
     OperatorUser,
     SessionDep,
     SiteIdQuery,
@@ -57,7 +58,7 @@ def session_out(view: SessionView) -> SessionOut:
                 "payments_cents": f.payments,
                 "change_cents": f.change_cents,
                 "movements_cents": f.movements_cents,
-                "expected_cash_cents": session.opening_cents + f.cash_net_cents + f.movements_cents,
+                "expected_cash_cents": f.expected_cash(session.opening_cents),
             }
         )
     return SessionOut(
@@ -168,10 +169,15 @@ async def add_movement(
 
 @sessions.post("/{session_id}/close", response_model=SessionOut)
 async def close_session(
-    session_id: uuid.UUID, data: SessionClose, user: OperatorUser, session: SessionDep
+    session_id: uuid.UUID,
+    data: SessionClose,
+    user: OperatorUser,
+    session: SessionDep,
+    notifications: NotificationsDep,
 ) -> SessionOut:
-    """Close with the counted cash (or a count by denomination) and the float kept."""
-    service = CashService(session)
+    """Close with the counted cash (or a count by denomination) and the float kept; admins
+    hear of a variance above the site's threshold (after the commit, never waited for)."""
+    service = CashService(session, notifications=notifications)
     closed = await service.close_session(user, session_id, data)
     return session_out(SessionView(closed, None, False))
 

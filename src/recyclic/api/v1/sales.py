@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from recyclic.api.deps import AdminUser, OperatorUser, SessionDep, SiteIdQuery, ViewerUser
-from recyclic.schemas.common import ErrorBody, Page, TicketWidth
+from recyclic.schemas.common import ErrorBody, Page, TicketWidth, json_response
 from recyclic.schemas.sale import PaymentOut, RefundCreate, SaleCreate, SaleLineOut, SaleOut
 from recyclic.services.receipt_service import receipt_html, receipt_text
 from recyclic.services.sale_service import SaleService, SaleView
@@ -60,7 +60,7 @@ async def list_sales(
     payment_method: Annotated[str | None, Query(max_length=32)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
-) -> Page[SaleOut]:
+) -> Response:
     """Sales newest first (keyset pagination: a deep page costs what the first does)."""
     views, next_cursor = await SaleService(session).list_sales(
         user,
@@ -73,7 +73,7 @@ async def list_sales(
         limit=limit,
         cursor=cursor,
     )
-    return Page(items=[sale_out(v) for v in views], next_cursor=next_cursor)
+    return json_response(Page[SaleOut](items=[sale_out(v) for v in views], next_cursor=next_cursor))
 
 
 @router.post(
@@ -82,14 +82,13 @@ async def list_sales(
     status_code=status.HTTP_201_CREATED,
     responses={200: {"model": SaleOut, "description": "Renvoi identique : la vente existante"}},
 )
-async def create_sale(
-    data: SaleCreate, user: OperatorUser, session: SessionDep, response: Response
-) -> SaleOut:
+async def create_sale(data: SaleCreate, user: OperatorUser, session: SessionDep) -> Response:
     """A ticket; replaying the same client id and content answers 200 with the existing one."""
     created = await SaleService(session).create_sale(user, data)
-    if created.replayed:
-        response.status_code = status.HTTP_200_OK
-    return sale_out(created.view)
+    return json_response(
+        sale_out(created.view),
+        status.HTTP_200_OK if created.replayed else status.HTTP_201_CREATED,
+    )
 
 
 @router.get("/{sale_id}", response_model=SaleOut)

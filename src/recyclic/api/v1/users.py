@@ -7,7 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from recyclic.api.deps import AdminUser, CurrentUser, SessionDep, SettingsDep, SiteIdQuery
+from recyclic.api.deps import (
+    AdminUser,
+    CurrentUser,
+    NotificationsDep,
+    SessionDep,
+    SettingsDep,
+    SiteIdQuery,
+)
 from recyclic.models.user import Role, UserStatus
 from recyclic.repositories.user_repository import UserFilters
 from recyclic.schemas.common import ErrorBody, Page
@@ -65,9 +72,12 @@ async def list_users(
 
 
 @router.post("", response_model=UserOut, status_code=status.HTTP_201_CREATED)
-async def create_user(data: UserCreate, actor: AdminUser, session: SessionDep) -> UserOut:
+async def create_user(
+    data: UserCreate, actor: AdminUser, session: SessionDep, notifications: NotificationsDep
+) -> UserOut:
     """Create an approved user by Telegram id, or a PIN-only user without Telegram."""
-    return UserOut.from_user(await UserService(session).create_user(actor, data))
+    service = UserService(session, notifications=notifications)
+    return UserOut.from_user(await service.create_user(actor, data))
 
 
 @router.get("/{user_id}", response_model=UserOut)
@@ -78,10 +88,15 @@ async def get_user(user_id: uuid.UUID, actor: AdminUser, session: SessionDep) ->
 
 @router.patch("/{user_id}", response_model=UserOut)
 async def update_user(
-    user_id: uuid.UUID, data: UserUpdate, actor: AdminUser, session: SessionDep
+    user_id: uuid.UUID,
+    data: UserUpdate,
+    actor: AdminUser,
+    session: SessionDep,
+    notifications: NotificationsDep,
 ) -> UserOut:
     """Approve or reject, change role, (de)activate, rename; move site (super admin)."""
-    return UserOut.from_user(await UserService(session).update_user(actor, user_id, data))
+    service = UserService(session, notifications=notifications)
+    return UserOut.from_user(await service.update_user(actor, user_id, data))
 
 
 @router.post("/{user_id}/anonymize", response_model=UserOut)
