@@ -224,3 +224,20 @@ async def test_memory_stays_flat_whatever_the_size(
     # The whole export is megabytes; what it holds at once is one batch, whatever the size.
     assert big_peak < 1.5 * small_peak + 200_000, (small_peak, big_peak)
     assert big_peak < big_size / 2, (big_peak, big_size)
+
+
+async def test_dates_at_the_ends_of_the_calendar_are_a_422_not_a_500(shop: Shop) -> None:
+    """Years 1 and 9999 overflow once shifted to UTC: refused, never a 500."""
+    for path, params in (
+        ("exports/sales", {"from": "0001-01-01"}),
+        ("exports/deposits", {"to": "9999-12-31"}),
+        ("exports/ecologic", {"from": "0001-01-01", "to": "0001-01-02"}),
+        ("exports/ecologic", {"period": "yearly", "date": "0001"}),
+        ("exports/accounting", {"from": "9999-12-30", "to": "9999-12-31"}),
+        ("stats/summary", {"from": "0001-01-01"}),
+        ("deposits", {"to": "9999-12-31"}),
+        ("sales", {"from": "0001-01-01"}),
+    ):
+        response = await shop.admin_client.get(f"/api/v1/{path}", params=params)
+        assert response.status_code == 422, (path, params, response.text)
+        assert response.json()["code"] == "invalid_period"

@@ -16,6 +16,8 @@ from recyclic.core.exceptions import InvalidInput
 
 PeriodKind = Literal["daily", "weekly", "monthly", "quarterly", "yearly", "custom"]
 MAX_CUSTOM_DAYS = 3 * 366
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2999, 12, 31)
 
 
 class InvalidPeriod(InvalidInput):
@@ -69,6 +71,12 @@ def local_date(moment: datetime, timezone: str) -> date:
 
 def make_period(kind: PeriodKind, start: date, end: date, timezone: str) -> Period:
     """The period of local dates [start, end] in `timezone`."""
+    # Years 1 and 9999 overflow once shifted to UTC; no shop reports outside these.
+    if start < EARLIEST_DAY or end > LATEST_DAY:
+        raise InvalidPeriod(
+            f"Date hors limites : les périodes vont du {EARLIEST_DAY:%d/%m/%Y} "
+            f"au {LATEST_DAY:%d/%m/%Y}."
+        )
     tz = zone(timezone)
     return Period(
         kind=kind,
