@@ -166,6 +166,7 @@ class BulkSalesLoader:
         self.db = session
         self.site = site
         self.cashier = cashier
+        self.seed = seed
         self.rng = random.Random(seed)  # noqa: S311 - demo data, not security
         self.bulk = BulkRepository(session)
         self.journal = JournalService(session)
@@ -187,6 +188,9 @@ class BulkSalesLoader:
         detailed recent history, whose days are closed), or ending on `last_day`."""
         lock = await self.journal.lock(self.site.id)
         self.seq, self.prev = lock.seq, lock.hash
+        # Reproducible for a given site and chain position, yet never the same ids twice:
+        # another site, or a second load on the same site, draws other UUIDs.
+        self.rng.seed(f"{self.site.id}:{self.seq}:{self.seed}")
         register = await self._register()
         tz = zone(self.site.timezone)
         end = last_day or datetime.now(tz).date() - timedelta(days=before_days + 1)
