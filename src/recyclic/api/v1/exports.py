@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -81,6 +81,19 @@ FromParam = Annotated[date | None, Query(alias="from", description="Premier jour
 ToParam = Annotated[date | None, Query(alias="to", description="Dernier jour inclus.")]
 
 
+async def period_query(
+    period: PeriodParam = None,
+    value: DateParam = None,
+    first_day: FromParam = None,
+    last_day: ToParam = None,
+) -> PeriodQuery:
+    """`?period=…&date=…` or `?from=…&to=…`, read once for every export route."""
+    return PeriodQuery(period, value, first_day, last_day)
+
+
+PeriodDep = Annotated[PeriodQuery, Depends(period_query)]
+
+
 def download(export: ExportFile) -> StreamingResponse:
     """An export as an attachment, streamed as it is produced."""
     return StreamingResponse(
@@ -147,16 +160,12 @@ async def _eco(
 async def ecologic(
     actor: ViewerUser,
     session: SessionDep,
+    query: PeriodDep,
     site_id: SiteIdQuery = None,
-    period: PeriodParam = None,
-    value: DateParam = None,
-    first_day: FromParam = None,
-    last_day: ToParam = None,
     format: EcoFormatParam = "csv",
 ) -> Any:
     """One row per category reporting to Ecologic on this site (zero-filled, display order):
     validated deposits, sales net of refunds and discounts, recycled and disposed weights."""
-    query = PeriodQuery(period, value, first_day, last_day)
     return await _eco(actor, session, site_id, ECOLOGIC, query, format)
 
 
@@ -170,16 +179,12 @@ async def eco_organism(
     name: Annotated[str, Path(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")],
     actor: ViewerUser,
     session: SessionDep,
+    query: PeriodDep,
     site_id: SiteIdQuery = None,
-    period: PeriodParam = None,
-    value: DateParam = None,
-    first_day: FromParam = None,
-    last_day: ToParam = None,
     format: EcoFormatParam = "csv",
 ) -> Any:
     """The same columns, for the categories this site maps to `name` (404 for a name that
     no category nor site setting uses)."""
-    query = PeriodQuery(period, value, first_day, last_day)
     return await _eco(actor, session, site_id, name, query, format)
 
 
@@ -192,15 +197,11 @@ async def eco_organism(
 async def summary(
     actor: ViewerUser,
     session: SessionDep,
+    query: PeriodDep,
     site_id: SiteIdQuery = None,
-    period: PeriodParam = None,
-    value: DateParam = None,
-    first_day: FromParam = None,
-    last_day: ToParam = None,
     format: EcoFormatParam = "csv",
 ) -> Any:
     """Every category, with its eco-organism and the weight given away as well."""
-    query = PeriodQuery(period, value, first_day, last_day)
     return await _eco(actor, session, site_id, None, query, format)
 
 
