@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -35,7 +36,7 @@ def _templates() -> Environment:
     )
 
 
-def _context(view: SaleView, site: Site) -> dict[str, Any]:
+def _context(view: SaleView, site: Site, labels: Mapping[str, str]) -> dict[str, Any]:
     sale = view.sale
     settings = SiteSettings.of(site.settings)
     local = sale.created_at.astimezone(zone(site.timezone))
@@ -44,7 +45,7 @@ def _context(view: SaleView, site: Site) -> dict[str, Any]:
         header.append(f"SIRET {site.siret}")
     lines = []
     for line in view.lines:
-        label = line.description or line.category
+        label = line.description or labels.get(line.category, line.category)
         if line.unit == LineUnit.KG and line.weight_g is not None:
             detail = f"{format_kg(line.weight_g)} × {format_euros(line.unit_price_cents)}/kg"
         else:
@@ -64,7 +65,8 @@ def _context(view: SaleView, site: Site) -> dict[str, Any]:
     else:
         vat = [NO_VAT_MENTION]
     footer = [settings.receipt_footer] if settings.receipt_footer else []
-    footer.append("Merci de faire vivre le réemploi !")
+    # Narrow no-break space before "!" (French typography): it never wraps alone.
+    footer.append("Merci de faire vivre le réemploi\u202f!")
     return {
         "site_name": site.name,
         "header": header,
@@ -86,14 +88,14 @@ def _context(view: SaleView, site: Site) -> dict[str, Any]:
     }
 
 
-def receipt_html(view: SaleView, site: Site) -> str:
+def receipt_html(view: SaleView, site: Site, labels: Mapping[str, str]) -> str:
     """A printable HTML receipt."""
-    return _templates().get_template("receipt.html").render(**_context(view, site))
+    return _templates().get_template("receipt.html").render(**_context(view, site, labels))
 
 
-def receipt_text(view: SaleView, site: Site, width: int) -> str:
+def receipt_text(view: SaleView, site: Site, labels: Mapping[str, str], width: int) -> str:
     """A thermal-printer receipt of `width` columns."""
-    ctx = _context(view, site)
+    ctx = _context(view, site, labels)
     out = center(ctx["site_name"], width)
     for line in ctx["header"]:
         out += center(line, width)

@@ -398,6 +398,14 @@ class SaleService:
         views = [SaleView(s, lines.get(s.id, []), payments.get(s.id, [])) for s in page.items]
         return views, page.next_cursor
 
+    async def receipt(
+        self, actor: User, sale_id: uuid.UUID
+    ) -> tuple[SaleView, Site, dict[str, str]]:
+        """What a receipt prints: the ticket, its site, and the category labels."""
+        view = await self.get_sale(actor, sale_id)
+        labels = {c.code: c.label for c in await self.categories.list(active_only=False)}
+        return view, await self.site_of(view.sale), labels
+
     async def site_of(self, sale: Sale) -> Site:
         """The site a sale belongs to."""
         site = await self.sites.get(sale.site_id)

@@ -110,12 +110,10 @@ async def get_receipt(
     width: TicketWidth = 32,
 ) -> Any:
     """The receipt with the site's legal mentions: 32/48-column text or HTML."""
-    service = SaleService(session)
-    view = await service.get_sale(user, sale_id)
-    site = await service.site_of(view.sale)
+    view, site, labels = await SaleService(session).receipt(user, sale_id)
     if format == "html":
-        return HTMLResponse(receipt_html(view, site))
-    return PlainTextResponse(receipt_text(view, site, width))
+        return HTMLResponse(receipt_html(view, site, labels))
+    return PlainTextResponse(receipt_text(view, site, labels, width))
 
 
 @router.post("/{sale_id}/refund", response_model=SaleOut, status_code=status.HTTP_201_CREATED)
