@@ -30,10 +30,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import asyncpg
+from _common import BENCH_SECRET, emit, recreate_postgres
 from sqlalchemy import bindparam, func, select, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.types import Date, Uuid
 
 from recyclic.core.config import Settings
@@ -54,7 +54,6 @@ from recyclic.services.demo_service import DEMO_SITE_SLUG, DemoService
 from recyclic.services.export_service import ExportFormat, ExportService, read_export
 from recyclic.utils.periods import Period, parse_period
 
-SECRET = "benchmark-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 LINES_PER_TICKET = 1.7  # the bulk loader's 1, 2 or 3 lines (50/30/20 %)
 
 # The floor: exactly what the export asks the database, as bare SQL.
@@ -88,39 +87,15 @@ _TYPES = {
 }
 
 
-def emit(name: str, value: float | int, unit: str = "") -> None:
-    shown = f"{value:.3f}" if isinstance(value, float) else str(value)
-    print(f"{name}: {shown} {unit}".rstrip(), flush=True)
-
-
 def settings_for(url: str, data_dir: Path) -> Settings:
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         data_dir=data_dir,
         database_url=url,
-        secret_key=SECRET,  # type: ignore[arg-type]
+        secret_key=BENCH_SECRET,  # type: ignore[arg-type]
         log_level="WARNING",
         db_statement_timeout_ms=600_000,
     )
-
-
-async def recreate_postgres(url: str) -> None:
-    parsed = make_url(url)
-    name = parsed.database or ""
-    if "bench" not in name:
-        raise SystemExit(f"refusing to recreate {name!r}: its name must contain 'bench'")
-    admin = await asyncpg.connect(
-        host=parsed.host or "127.0.0.1",
-        port=parsed.port or 5432,
-        user=parsed.username or "postgres",
-        password=parsed.password,
-        database="postgres",
-    )
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
 
 
 def _progress(label: str, total: int) -> object:

@@ -13,7 +13,6 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 from urllib.parse import quote
 
@@ -23,6 +22,7 @@ import jwt
 from recyclic.core.exceptions import ConfigurationError
 from recyclic.services.clients.retry import (
     AttemptHook,
+    PooledClient,
     RetryableSyncError,
     RetryPolicy,
     SyncAuthError,
@@ -123,7 +123,7 @@ def row_id(row: Row) -> str:
     return row[0]
 
 
-class GoogleSheetsClient:
+class GoogleSheetsClient(PooledClient):
     """One spreadsheet. Use as `async with GoogleSheetsClient.from_settings(settings) as s:`."""
 
     def __init__(
@@ -165,21 +165,6 @@ class GoogleSheetsClient:
             timeout_seconds=settings.sync_http_timeout_seconds,
             policy=policy or RetryPolicy.from_settings(settings),
         )
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        """Close the connection pool."""
-        await self._http.aclose()
 
     async def access_token(self) -> str:
         """A valid OAuth access token, exchanged again shortly before the cached one expires."""

@@ -13,7 +13,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, TypeVar
+from types import TracebackType
+from typing import TYPE_CHECKING, Self, TypeVar
 
 import httpx
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
@@ -237,3 +238,25 @@ def error_for_transport(exc: httpx.TransportError, what: str) -> RetryableSyncEr
     kind = type(exc).__name__
     detail = str(exc) or kind
     return RetryableSyncError(f"{what}: {kind}: {detail}", outcome_unknown=not never_sent)
+
+
+class PooledClient:
+    """An HTTP client owning an `httpx.AsyncClient` pool (`self._http`): usable with
+    `async with`, closed by `aclose()`."""
+
+    _http: httpx.AsyncClient
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._http.aclose()

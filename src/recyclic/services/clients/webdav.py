@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from types import ModuleType, TracebackType
+from types import ModuleType
 from typing import TYPE_CHECKING, Literal, Self, TypeVar, cast
 from urllib.parse import quote, unquote, urlsplit
 
@@ -25,6 +25,7 @@ import httpx
 from recyclic.services.clients.retry import (
     AttemptHook,
     PermanentSyncError,
+    PooledClient,
     RetryableSyncError,
     RetryPolicy,
     SyncClientError,
@@ -191,7 +192,7 @@ async def _file_chunks(path: Path) -> AsyncIterator[bytes]:
         handle.close()
 
 
-class WebDavClient:
+class WebDavClient(PooledClient):
     """One WebDAV account. Use as `async with WebDavClient.from_settings(settings) as dav:`."""
 
     def __init__(
@@ -226,21 +227,6 @@ class WebDavClient:
             timeout_seconds=settings.sync_http_timeout_seconds,
             policy=policy or RetryPolicy.from_settings(settings),
         )
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        """Close the connection pool."""
-        await self._http.aclose()
 
     # Public operations: each one retried by the policy and reported attempt by attempt.
 
