@@ -251,8 +251,8 @@ async def ensure_sales(settings: Settings, count: int) -> None:
     from recyclic.core.migrations import upgrade
     from recyclic.models.sale import Sale
     from recyclic.models.user import Role
-    from recyclic.services.demo_bulk import BulkSalesLoader
-    from recyclic.services.demo_service import DemoService
+    from recyclic.services.demo.bulk_sales import BulkSalesLoader
+    from recyclic.services.demo.seed import DemoService
 
     database = Database.from_settings(settings)
     try:

@@ -49,8 +49,8 @@ from recyclic.main import create_app
 from recyclic.models.deposit import Deposit, DepositStatus
 from recyclic.models.site import Site
 from recyclic.models.user import Role, User, UserStatus
-from recyclic.services.ai_service import AIService
-from recyclic.services.notification_service import TelegramNotifier
+from recyclic.services.ai.ai_service import AIService
+from recyclic.services.messaging.telegram_service import TelegramNotifier
 
 TOKEN = "123456789:BENCH-bot-token_abcdefghijklmnopqrstuvwxyz"
 WARM_UP = 10

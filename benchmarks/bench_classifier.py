@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from recyclic.services.local_classifier import classify_text
-from recyclic.services.local_classifier.lexicon import get_lexicon
+from recyclic.services.ai.local_classifier import classify_text
+from recyclic.services.ai.local_classifier.lexicon import get_lexicon
 
 DEV_SET = ROOT / "tests" / "data" / "classification-dev.csv"
 EXTRA_SET = ROOT / "tests" / "data" / "classification-extra.csv"

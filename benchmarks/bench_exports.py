@@ -45,13 +45,13 @@ from recyclic.models.outbound_flow import OutboundFlow
 from recyclic.models.sale import SaleLine
 from recyclic.models.site import Site
 from recyclic.models.user import Role
-from recyclic.services.demo_bulk import BulkSalesLoader
-from recyclic.services.demo_bulk_deposits import (
+from recyclic.services.demo.bulk_deposits import (
     BulkDepositsLoader,
     BulkOutboundFlowsLoader,
 )
-from recyclic.services.demo_service import DEMO_SITE_SLUG, DemoService
-from recyclic.services.export_service import ExportFormat, ExportService, read_export
+from recyclic.services.demo.bulk_sales import BulkSalesLoader
+from recyclic.services.demo.seed import DEMO_SITE_SLUG, DemoService
+from recyclic.services.reporting.export_service import ExportFormat, ExportService, read_export
 from recyclic.utils.periods import Period, parse_period
 
 LINES_PER_TICKET = 1.7  # the bulk loader's 1, 2 or 3 lines (50/30/20 %)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from recyclic.core.database import Database
 from recyclic.models.site import Site
-from recyclic.services.journal_service import JournalService
+from recyclic.services.cash.journal import JournalService
 
 
 def rss_peak_mb() -> float:

@@ -37,7 +37,7 @@ from recyclic.models.cash import CashRegister
 from recyclic.models.site import Site
 from recyclic.models.user import Role, User, UserStatus
 from recyclic.schemas.cash import SessionOpen
-from recyclic.services.cash_service import CashService
+from recyclic.services.cash.sessions import CashService
 
 ITEMS = [
     {"category": "MOB", "description": "Chaise", "quantity": 2, "unit_price": 4.5},

@@ -17,9 +17,10 @@ from recyclic.models.site import Site
 from recyclic.models.user import Role, User, UserStatus
 from recyclic.schemas.cash import SessionOpen
 from recyclic.schemas.sale import SaleCreate
-from recyclic.services.cash_service import CashService
-from recyclic.services.outbox_service import JobTask, enqueue
-from recyclic.services.sale_service import SaleService, SaleView
+from recyclic.services.cash.sales import SaleService
+from recyclic.services.cash.sessions import CashService
+from recyclic.services.cash.tickets import SaleView
+from recyclic.services.messaging.outbox import JobTask, enqueue
 
 _sequence = itertools.count(1)
 # Must equal conftest.TEST_SECRET (kept here to avoid an import cycle).

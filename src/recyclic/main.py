@@ -23,8 +23,8 @@ from recyclic.core.rate_limit import MemoryRateLimiter, RedisRateLimiter
 from recyclic.core.redis import create_redis
 from recyclic.jobs.context import JobContext
 from recyclic.jobs.runtime import JobRuntime
-from recyclic.services.ai_service import AIService
-from recyclic.services.notification_service import TelegramNotifier
+from recyclic.services.ai.ai_service import AIService
+from recyclic.services.messaging.telegram_service import TelegramNotifier
 
 API_PREFIX = "/api/v1"
 _SWAGGER_STATIC = "/static/swagger"

@@ -148,7 +148,7 @@ async def _prepare_cash(world: World, factory: Factory, actors: dict[Role, objec
     """Registers, sessions (owned by a plain operator), a sale and a closing on both sites;
     every actor who may sell has an open session of their own (for /cash-sessions/current)."""
     from recyclic.models.journal import ClosingKind
-    from recyclic.services.closing_service import ClosingService
+    from recyclic.services.cash.closings import ClosingService
 
     for prefix, site, owner in (
         ("own", world.site, world.own_user),

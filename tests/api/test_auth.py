@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from recyclic.core.database import Database
 from recyclic.models.auth import LoginCode, RefreshToken
 from recyclic.models.user import Role, User, UserStatus
-from recyclic.services.auth_service import AuthService
+from recyclic.services.people.auth import AuthService
 from tests.factories import TEST_SECRET, Factory, access_token
 from tests.support.telegram import webapp_init_data, widget_payload
 

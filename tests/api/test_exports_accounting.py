@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 from recyclic.core.database import Database
-from recyclic.services.exports.accounting import spread
+from recyclic.services.reporting.accounting import spread
 from tests.api.conftest import Shop
 from tests.factories import Factory
 from tests.support.trading import Trader

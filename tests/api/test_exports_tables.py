@@ -19,10 +19,10 @@ from recyclic.models.deposit import DepositStatus
 from recyclic.models.outbound_flow import OutboundDestination
 from recyclic.models.sale import SaleLine
 from recyclic.models.user import Role
-from recyclic.services.demo_bulk import BulkSalesLoader
-from recyclic.services.exports import tables
-from recyclic.services.exports.tables import Table, TableExportService
-from recyclic.services.exports.tabular import ExportFormat
+from recyclic.services.demo.bulk_sales import BulkSalesLoader
+from recyclic.services.reporting import tables
+from recyclic.services.reporting.tables import Table, TableExportService
+from recyclic.services.reporting.tabular import ExportFormat
 from recyclic.utils.periods import custom_period
 from tests.api.conftest import Shop
 from tests.factories import Factory

@@ -19,12 +19,12 @@ from sqlalchemy import select
 from recyclic.core.database import Database
 from recyclic.models.journal import GENESIS_HASH, ClosingKind, JournalEntry
 from recyclic.models.user import Role
-from recyclic.services.closing_service import ClosingService
-from recyclic.services.demo_bulk import BulkSalesLoader
-from recyclic.services.exports import journal_archive
-from recyclic.services.exports.archive_check import verify_archive
-from recyclic.services.exports.journal_archive import JournalArchiveService, seal
-from recyclic.services.journal_service import canonical_json
+from recyclic.services.cash.closings import ClosingService
+from recyclic.services.cash.journal import canonical_json
+from recyclic.services.demo.bulk_sales import BulkSalesLoader
+from recyclic.services.reporting import journal_archive
+from recyclic.services.reporting.archive_check import verify_archive
+from recyclic.services.reporting.journal_archive import JournalArchiveService, seal
 from tests.api.conftest import Shop
 from tests.factories import TEST_SECRET, Factory
 from tests.support.trading import Trader

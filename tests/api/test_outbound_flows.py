@@ -12,7 +12,7 @@ from recyclic.core.database import Database
 from recyclic.models.outbound_flow import OutboundDestination
 from recyclic.models.user import Role
 from recyclic.schemas.outbound_flow import OutboundFlowCreate
-from recyclic.services.outbound_flow_service import FlowDateOutOfRange, OutboundFlowService
+from recyclic.services.deposits.outbound_flows import FlowDateOutOfRange, OutboundFlowService
 from tests.api.conftest import Shop
 from tests.factories import Factory
 

@@ -14,8 +14,8 @@ from recyclic.core.database import Database
 from recyclic.main import create_app
 from recyclic.models.site import Site
 from recyclic.models.user import Role, User
-from recyclic.services.ai_service import AIService
-from recyclic.services.notification_service import TelegramNotifier
+from recyclic.services.ai.ai_service import AIService
+from recyclic.services.messaging.telegram_service import TelegramNotifier
 from tests.factories import Factory
 from tests.fakes.telegram_api import FakeTelegram
 from tests.support.bot import BotHarness, Clock, Mode

@@ -9,7 +9,7 @@ from recyclic.core.database import Database
 from recyclic.models.deposit import DepositStatus
 from recyclic.models.user import User
 from recyclic.schemas.deposit import DepositUpdate
-from recyclic.services.deposit_service import DepositService
+from recyclic.services.deposits.deposits import DepositService
 from tests.bot.conftest import MakeBot, Shop
 from tests.bot.helpers import deposits_of
 from tests.support.bot import BotHarness, Clock

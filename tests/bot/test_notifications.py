@@ -19,13 +19,13 @@ from recyclic.main import create_app
 from recyclic.models.cash import CashRegister, CashSession, SessionStatus
 from recyclic.models.site import Site
 from recyclic.models.user import Role, User, UserStatus
-from recyclic.services.notification_service import (
+from recyclic.services.messaging.telegram_service import (
     Button,
     Notification,
     NotificationFailed,
     send_notification,
 )
-from recyclic.services.registration_service import decision_callback
+from recyclic.services.people.registration import decision_callback
 from tests.factories import Factory, auth_headers
 from tests.fakes.telegram_api import FakeTelegram
 from tests.support.telegram import UNREACHABLE_TELEGRAM, widget_payload

@@ -20,7 +20,7 @@ from recyclic.cli import app
 from recyclic.core.config import Settings, get_settings
 from recyclic.core.database import Database
 from recyclic.repositories.site_repository import SiteRepository
-from recyclic.services.export_service import ExportService, save_export
+from recyclic.services.reporting.export_service import ExportService, save_export
 from tests.support.databases import TestDatabase, prepare_test_database
 
 runner = CliRunner()

@@ -18,8 +18,8 @@ from recyclic.core.config import Settings, get_settings
 from recyclic.core.database import Database
 from recyclic.models.outbox import JobStatus, OutboxJob
 from recyclic.models.site import Site
-from recyclic.services.clients.webdav import remote_path_for
-from recyclic.services.export_jobs import export_folder
+from recyclic.services.reporting.export_jobs import export_folder
+from recyclic.services.sync.clients.webdav import remote_path_for
 from tests.factories import TEST_SECRET
 from tests.fakes.webdav_server import WebDavTestServer
 from tests.support.databases import TestDatabase, prepare_test_database

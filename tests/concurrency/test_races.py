@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from recyclic.models.cash import CashSession, SessionStatus
 from recyclic.models.sale import Sale
 from recyclic.models.user import Role
-from recyclic.services.journal_service import JournalService
+from recyclic.services.cash.journal import JournalService
 from tests.concurrency.conftest import RaceWorld
 from tests.factories import auth_headers
 

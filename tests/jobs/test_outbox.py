@@ -21,7 +21,7 @@ from recyclic.models.outbox import JobStatus, OutboxJob
 from recyclic.models.site import Site
 from recyclic.models.user import Role
 from recyclic.repositories.outbox_repository import JobRef
-from recyclic.services.outbox_service import (
+from recyclic.services.messaging.outbox import (
     DISPATCHER_KEY,
     JobTask,
     PermanentJobError,

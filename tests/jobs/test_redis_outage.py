@@ -33,8 +33,8 @@ from recyclic.models.deposit import Deposit, DepositStatus
 from recyclic.models.outbox import JobStatus, OutboxJob
 from recyclic.models.sale import Sale
 from recyclic.models.user import Role
-from recyclic.services.clients.webdav import remote_path_for
-from recyclic.services.deposit_jobs import request_classification
+from recyclic.services.deposits.jobs import request_classification
+from recyclic.services.sync.clients.webdav import remote_path_for
 from tests.factories import Factory, auth_headers
 from tests.fakes.webdav_server import WebDavTestServer
 from tests.support.databases import TestDatabase, prepare_test_database, redis_url

@@ -17,7 +17,7 @@ from recyclic.core.database import Database
 from recyclic.jobs.context import JobContext
 from recyclic.jobs.runtime import JobRuntime
 from recyclic.models.outbox import JobStatus, OutboxJob
-from recyclic.services.outbox_service import DISPATCHER_KEY, JobTask, OutboxService, enqueue
+from recyclic.services.messaging.outbox import DISPATCHER_KEY, JobTask, OutboxService, enqueue
 from tests.factories import Factory
 from tests.support.jobs import SpyDispatcher
 

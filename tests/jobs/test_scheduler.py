@@ -14,7 +14,7 @@ from recyclic.jobs.context import JobContext
 from recyclic.jobs.scheduler import DailyScheduler, daily_instant, due_run
 from recyclic.models.outbox import OutboxJob
 from recyclic.models.site import Site
-from recyclic.services.outbox_service import DISPATCHER_KEY
+from recyclic.services.messaging.outbox import DISPATCHER_KEY
 from tests.factories import Factory
 from tests.support.jobs import SpyDispatcher
 

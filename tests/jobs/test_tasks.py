@@ -21,10 +21,10 @@ from recyclic.jobs.runner import JobRunner
 from recyclic.models.deposit import Deposit, DepositStatus
 from recyclic.models.outbox import JobStatus, OutboxJob
 from recyclic.models.user import Role
-from recyclic.services.deposit_errors import InvalidDepositTransition
-from recyclic.services.deposit_jobs import request_classification
-from recyclic.services.export_jobs import ExportRequest
-from recyclic.services.outbox_service import DISPATCHER_KEY, JobTask, enqueue
+from recyclic.services.deposits.errors import InvalidDepositTransition
+from recyclic.services.deposits.jobs import request_classification
+from recyclic.services.messaging.outbox import DISPATCHER_KEY, JobTask, enqueue
+from recyclic.services.reporting.export_jobs import ExportRequest
 from tests.factories import Factory
 from tests.support.jobs import SpyDispatcher
 from tests.support.sync import recording

@@ -18,7 +18,7 @@ from recyclic.core.config import Settings
 from recyclic.core.database import Database
 from recyclic.core.migrations import upgrade
 from recyclic.models.outbox import JobStatus, OutboxJob
-from recyclic.services.outbox_service import JobTask
+from recyclic.services.messaging.outbox import JobTask
 from tests.factories import Factory
 from tests.support.databases import TestDatabase, prepare_test_database, redis_url
 

@@ -182,7 +182,7 @@ async def build_dataset(
 def _price(items: list[dict[str, Any]]) -> int:
     """The ticket total in cents, as the server computes it."""
     from recyclic.schemas.sale import SaleLineIn
-    from recyclic.services.sale_pricing import price_line
+    from recyclic.services.cash.pricing import price_line
 
     return sum(price_line(SaleLineIn.model_validate(i).to_input()).line_total_cents for i in items)
 

@@ -16,7 +16,7 @@ from redis.asyncio import Redis
 
 import recyclic
 from recyclic.core.config import Settings
-from recyclic.services.ai_service import AIService, CategoryInfo
+from recyclic.services.ai.ai_service import AIService, CategoryInfo
 from tests.fakes.gemini_server import FakeGeminiServer
 
 CATEGORIES_CSV = Path(recyclic.__file__).parent / "data" / "categories.csv"

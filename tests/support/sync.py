@@ -16,9 +16,9 @@ from recyclic.core.database import Database
 from recyclic.core.security import encrypt_secret
 from recyclic.models.deposit import Deposit
 from recyclic.models.site import Site
-from recyclic.services.clients.retry import RetryPolicy
-from recyclic.services.export_jobs import export_folder
-from recyclic.services.sync_config import DefaultSyncClients
+from recyclic.services.reporting.export_jobs import export_folder
+from recyclic.services.sync.clients.retry import RetryPolicy
+from recyclic.services.sync.config import DefaultSyncClients
 from tests.factories import TEST_SECRET
 from tests.fakes.sheets_server import FakeSheetsServer
 from tests.fakes.webdav_server import WebDavTestServer

@@ -13,8 +13,10 @@ from recyclic.models.cash import CashRegister, CashSession
 from recyclic.models.user import User
 from recyclic.schemas.cash import SessionClose, SessionOpen
 from recyclic.schemas.sale import RefundCreate, SaleCreate
-from recyclic.services.cash_service import CashService
-from recyclic.services.sale_service import SaleService, SaleView
+from recyclic.services.cash.refunds import RefundService
+from recyclic.services.cash.sales import SaleService
+from recyclic.services.cash.sessions import CashService
+from recyclic.services.cash.tickets import SaleView
 
 
 class Trader:
@@ -70,7 +72,7 @@ class Trader:
             "method": method,
         }
         async with self.database.unit_of_work() as session:
-            return await SaleService(session, now=lambda: at).refund(
+            return await RefundService(session, now=lambda: at).refund(
                 self.admin, sale_id, RefundCreate.model_validate(body)
             )
 

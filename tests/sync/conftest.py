@@ -16,8 +16,8 @@ from recyclic.models.outbox import OutboxJob
 from recyclic.models.site import Site
 from recyclic.models.sync_log import SyncLog
 from recyclic.models.user import Role, User
-from recyclic.services.outbox_service import DISPATCHER_KEY
-from recyclic.services.sync_service import SyncReport, SyncService
+from recyclic.services.messaging.outbox import DISPATCHER_KEY
+from recyclic.services.sync.sync_service import SyncReport, SyncService
 from tests.factories import Factory
 from tests.fakes.sheets_server import (  # noqa: F401 - fixtures
     FakeSheetsServer,

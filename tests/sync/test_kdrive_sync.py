@@ -13,8 +13,8 @@ from recyclic.core.security import encrypt_secret
 from recyclic.models.deposit import Deposit
 from recyclic.models.site import Site
 from recyclic.models.sync_log import SyncStatus
-from recyclic.services.clients.webdav import remote_path_for
-from recyclic.services.sync_service import SyncService
+from recyclic.services.sync.clients.webdav import remote_path_for
+from recyclic.services.sync.sync_service import SyncService
 from recyclic.utils.periods import local_date
 from tests.factories import TEST_SECRET, Factory
 from tests.fakes.webdav_server import WebDavTestServer

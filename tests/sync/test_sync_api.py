@@ -11,8 +11,8 @@ import httpx
 from fastapi import FastAPI
 
 from recyclic.models.user import Role
-from recyclic.services.clients.webdav import remote_path_for
-from recyclic.services.outbox_service import DISPATCHER_KEY
+from recyclic.services.messaging.outbox import DISPATCHER_KEY
+from recyclic.services.sync.clients.webdav import remote_path_for
 from tests.factories import Factory
 from tests.fakes.webdav_server import WebDavTestServer
 from tests.support.jobs import JobHarness

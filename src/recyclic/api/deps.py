@@ -20,11 +20,11 @@ from recyclic.core.database import Database
 from recyclic.core.exceptions import Unauthenticated
 from recyclic.core.rate_limit import RateLimiter, enforce
 from recyclic.models.user import Role, User
-from recyclic.services.access import require_role as check_role
-from recyclic.services.access import site_filter, target_site
-from recyclic.services.ai_service import AIService
-from recyclic.services.auth_service import AuthService
-from recyclic.services.notification_service import NotificationService, TelegramNotifier
+from recyclic.services.access.scope import require_role as check_role
+from recyclic.services.access.scope import site_filter, target_site
+from recyclic.services.ai.ai_service import AIService
+from recyclic.services.messaging.telegram_service import NotificationService, TelegramNotifier
+from recyclic.services.people.auth import AuthService
 
 _READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 

@@ -12,7 +12,7 @@ from recyclic.bot.keyboards import MenuAction, RegistrationDecision
 from recyclic.bot.replies import Replies
 from recyclic.models.user import User, UserStatus
 from recyclic.schemas.user import UserUpdate
-from recyclic.services.user_service import UserNotFound
+from recyclic.services.people.users import UserNotFound
 from recyclic.utils.dates import local_today
 
 ADMIN = {"access": "admin"}

@@ -13,17 +13,17 @@ from recyclic.core.config import Settings
 from recyclic.models.category import Category
 from recyclic.models.user import User
 from recyclic.schemas.deposit import DepositUpdate
-from recyclic.services.ai_service import AIService
-from recyclic.services.auth_service import AuthService
-from recyclic.services.category_service import CategoryService
-from recyclic.services.deposit_errors import DepositNotFound, InvalidDepositTransition
-from recyclic.services.deposit_service import DepositService
-from recyclic.services.notification_service import NotificationService, TelegramNotifier
-from recyclic.services.registration_service import RegistrationService
-from recyclic.services.sale_service import SaleService
-from recyclic.services.site_service import SiteService
-from recyclic.services.stats_service import StatsService
-from recyclic.services.user_service import UserService
+from recyclic.services.ai.ai_service import AIService
+from recyclic.services.cash.sales import SaleService
+from recyclic.services.catalog.categories import CategoryService
+from recyclic.services.deposits.deposits import DepositService
+from recyclic.services.deposits.errors import DepositNotFound, InvalidDepositTransition
+from recyclic.services.messaging.telegram_service import NotificationService, TelegramNotifier
+from recyclic.services.people.auth import AuthService
+from recyclic.services.people.registration import RegistrationService
+from recyclic.services.people.sites import SiteService
+from recyclic.services.people.users import UserService
+from recyclic.services.reporting.stats import StatsService
 
 
 class BotServices:

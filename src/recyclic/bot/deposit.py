@@ -30,9 +30,9 @@ from recyclic.schemas.deposit import (
     DepositUpdate,
     DepositValidate,
 )
-from recyclic.services.ai_service import DescriptionTooLong
-from recyclic.services.deposit_errors import DepositNotFound, RecordingKeptUntranscribed
-from recyclic.services.local_classifier import parse_quantity_reply, parse_weight_reply
+from recyclic.services.ai.ai_service import DescriptionTooLong
+from recyclic.services.ai.local_classifier import parse_quantity_reply, parse_weight_reply
+from recyclic.services.deposits.errors import DepositNotFound, RecordingKeptUntranscribed
 from recyclic.utils.formatting import GRAMS_PER_KG
 
 OPERATOR = {"access": "operator"}

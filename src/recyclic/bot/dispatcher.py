@@ -25,8 +25,8 @@ from recyclic.bot.middlewares import (
 from recyclic.core.config import Settings
 from recyclic.core.database import Database
 from recyclic.models.base import utcnow
-from recyclic.services.ai_service import AIService
-from recyclic.services.notification_service import TelegramNotifier
+from recyclic.services.ai.ai_service import AIService
+from recyclic.services.messaging.telegram_service import TelegramNotifier
 
 # Conversations expire by the clock (ConversationMiddleware); this only lets Redis forget
 # abandoned ones.

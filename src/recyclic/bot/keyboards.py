@@ -18,8 +18,8 @@ from pydantic import Field
 
 from recyclic.bot import texts
 from recyclic.models.category import Category
-from recyclic.services.notification_service import Button
-from recyclic.services.registration_service import DECISION_PREFIX
+from recyclic.services.messaging.telegram_service import Button
+from recyclic.services.people.registration import DECISION_PREFIX
 
 
 class MenuAction(CallbackData, prefix="menu"):

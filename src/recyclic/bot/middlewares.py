@@ -38,8 +38,8 @@ from recyclic.core.config import Settings
 from recyclic.core.database import Database
 from recyclic.core.exceptions import RecyclicError
 from recyclic.models.user import Role, User, UserStatus
-from recyclic.services.ai_service import AIService
-from recyclic.services.notification_service import TelegramNotifier
+from recyclic.services.ai.ai_service import AIService
+from recyclic.services.messaging.telegram_service import TelegramNotifier
 
 logger = logging.getLogger(__name__)
 

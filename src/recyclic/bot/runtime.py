@@ -21,8 +21,8 @@ from recyclic.core.config import Settings
 from recyclic.core.database import Database
 from recyclic.core.exceptions import InvalidInput, NotFound, PayloadTooLarge, RecyclicError
 from recyclic.models.base import utcnow
-from recyclic.services.ai_service import AIService
-from recyclic.services.notification_service import TelegramNotifier
+from recyclic.services.ai.ai_service import AIService
+from recyclic.services.messaging.telegram_service import TelegramNotifier
 
 if TYPE_CHECKING:
     from aiogram import Bot, Dispatcher

@@ -6,7 +6,7 @@ import typer
 
 from recyclic.cli._runtime import load_settings, open_database, run
 from recyclic.cli.db import migrate
-from recyclic.services.setup_service import AdminCreated, SetupService
+from recyclic.services.people.setup import AdminCreated, SetupService
 
 app = typer.Typer(help="Administrateurs.", no_args_is_help=True)
 

@@ -8,9 +8,9 @@ from recyclic.cli._runtime import fail, load_settings, open_database, run
 from recyclic.cli.db import migrate
 from recyclic.models.base import utcnow
 from recyclic.models.site import Site
-from recyclic.services.deposit_audio import PurgedRecording
-from recyclic.services.deposit_service import DepositService
-from recyclic.services.site_service import SiteService
+from recyclic.services.deposits.audio import PurgedRecording
+from recyclic.services.deposits.deposits import DepositService
+from recyclic.services.people.sites import SiteService
 
 app = typer.Typer(help="Enregistrements vocaux des dépôts.", no_args_is_help=True)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from recyclic.cli._runtime import load_settings, run
-from recyclic.services.backup_service import backup_database
+from recyclic.services.operations.backup import backup_database
 
 
 def backup(

@@ -7,8 +7,8 @@ import typer
 from recyclic.cli._runtime import fail, load_settings, open_database, run
 from recyclic.cli.db import migrate
 from recyclic.core.config import Settings
-from recyclic.services.ai_service import AIService
-from recyclic.services.notification_service import TelegramNotifier
+from recyclic.services.ai.ai_service import AIService
+from recyclic.services.messaging.telegram_service import TelegramNotifier
 
 
 async def poll(settings: Settings) -> None:

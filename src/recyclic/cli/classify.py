@@ -9,8 +9,8 @@ import typer
 from recyclic.cli._runtime import load_settings, open_database, run
 from recyclic.cli.db import migrate
 from recyclic.core.config import Settings
-from recyclic.services.ai_service import AIService, CategoryInfo, Classification
-from recyclic.services.category_service import CategoryService
+from recyclic.services.ai.ai_service import AIService, CategoryInfo, Classification
+from recyclic.services.catalog.categories import CategoryService
 
 
 async def classify_description(settings: Settings, text: str) -> Classification:

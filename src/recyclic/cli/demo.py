@@ -9,9 +9,9 @@ from recyclic.cli._runtime import load_settings, open_database, run
 from recyclic.cli.db import migrate
 from recyclic.core.config import Settings
 from recyclic.models.user import Role
-from recyclic.services.demo_bulk import BulkReport, BulkSalesLoader
-from recyclic.services.demo_bulk_deposits import BulkDepositsLoader, BulkOutboundFlowsLoader
-from recyclic.services.demo_service import DEMO_PIN, DemoService, DemoSummary
+from recyclic.services.demo.bulk_deposits import BulkDepositsLoader, BulkOutboundFlowsLoader
+from recyclic.services.demo.bulk_sales import BulkReport, BulkSalesLoader
+from recyclic.services.demo.seed import DEMO_PIN, DemoService, DemoSummary
 
 app = typer.Typer(help="Données de démonstration.", no_args_is_help=True)
 

@@ -13,15 +13,15 @@ from recyclic.cli._runtime import fail, load_settings, open_database, run
 from recyclic.core.exceptions import InvalidInput, NotFound
 from recyclic.models.site import Site
 from recyclic.repositories.site_repository import SiteRepository
-from recyclic.services.export_service import (
+from recyclic.services.people.sites import SiteService
+from recyclic.services.reporting.eco_organisms import render
+from recyclic.services.reporting.export_service import (
     ECOLOGIC,
     ExportFormat,
     ExportService,
     PeriodQuery,
     read_export,
 )
-from recyclic.services.exports.eco_organisms import render
-from recyclic.services.site_service import SiteService
 
 app = typer.Typer(help="Exports réglementaires (éco-organismes).", no_args_is_help=True)
 

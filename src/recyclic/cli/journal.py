@@ -10,9 +10,9 @@ import typer
 from recyclic.cli._runtime import load_settings, open_database, run
 from recyclic.models.site import Site
 from recyclic.repositories.site_repository import SiteRepository
-from recyclic.services.exports.archive_check import verify_archive
-from recyclic.services.journal_service import JournalService, VerifyResult
-from recyclic.services.site_service import SiteService
+from recyclic.services.cash.journal import JournalService, VerifyResult
+from recyclic.services.people.sites import SiteService
+from recyclic.services.reporting.archive_check import verify_archive
 
 app = typer.Typer(help="Journal inaltérable des ventes.", no_args_is_help=True)
 

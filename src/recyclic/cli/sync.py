@@ -14,9 +14,9 @@ from recyclic.models.outbox import JobStatus
 from recyclic.models.site import Site
 from recyclic.repositories.outbox_repository import JobRef
 from recyclic.repositories.site_repository import SiteRepository
-from recyclic.services.outbox_service import DISPATCHER_KEY, OutboxService
-from recyclic.services.site_service import SiteService
-from recyclic.services.sync_service import enqueue_sync, sync_configured
+from recyclic.services.messaging.outbox import DISPATCHER_KEY, OutboxService
+from recyclic.services.people.sites import SiteService
+from recyclic.services.sync.sync_service import enqueue_sync, sync_configured
 
 app = typer.Typer(help="Synchronisation kDrive et Google Sheets.", no_args_is_help=True)
 

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from recyclic.core.config import Settings
 from recyclic.core.database import Database
 from recyclic.models.base import utcnow
-from recyclic.services.export_jobs import ExportWriter
-from recyclic.services.sync_config import SyncClients
+from recyclic.services.messaging.telegram_service import send_message
+from recyclic.services.reporting.export_jobs import ExportWriter
+from recyclic.services.sync.config import SyncClients
 
 if TYPE_CHECKING:
-    from recyclic.services.ai_service import AIService
+    from recyclic.services.ai.ai_service import AIService
 
 Clock = Callable[[], datetime]
 # One inline keyboard row is a list of buttons: {"text": …, "callback_data": …} or {"url": …}.
@@ -26,25 +26,18 @@ NotificationSender = Callable[[int, str, Buttons | None], Awaitable[None]]
 
 
 class NotificationsUnavailable(RuntimeError):
-    """The Telegram sender (services/notification_service.py) is not in this build."""
+    """No Telegram bot token is configured: notifications cannot be sent."""
 
 
 def load_notification_sender(settings: Settings) -> NotificationSender:
-    """`services.notification_service.send_message(settings, chat_id, text, buttons)`.
+    """`send_message(settings, chat_id, text, buttons)` of the Telegram service.
 
     Hand-off with the Telegram side: that module owns the bot, timeouts and formatting; the
     job only brings chat ids, text and optional buttons as plain data.
     """
     if not settings.telegram_bot_token.get_secret_value():
         raise NotificationsUnavailable("no Telegram bot token is configured")
-    try:
-        module = importlib.import_module("recyclic.services.notification_service")
-    except ModuleNotFoundError as exc:
-        raise NotificationsUnavailable("services/notification_service.py is not available") from exc
-    send: Any = getattr(module, "send_message", None)
-    if send is None:
-        raise NotificationsUnavailable("services.notification_service has no send_message()")
-    return partial(send, settings)
+    return partial(send_message, settings)
 
 
 @dataclass
@@ -62,7 +55,7 @@ class JobContext:
     def ai(self) -> AIService:
         """The AI pipeline, built on first use (it holds HTTP and Redis clients)."""
         if self._ai is None:
-            from recyclic.services.ai_service import AIService
+            from recyclic.services.ai.ai_service import AIService
 
             self._ai = AIService(self.settings)
         return self._ai

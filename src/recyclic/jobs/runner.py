@@ -17,7 +17,7 @@ from typing import Any
 from recyclic.jobs.context import JobContext
 from recyclic.jobs.tasks import HANDLERS, Handler, JobRun, is_permanent
 from recyclic.models.outbox import JobStatus
-from recyclic.services.outbox_service import ClaimedJob, OutboxService, retry_delay
+from recyclic.services.messaging.outbox import ClaimedJob, OutboxService, retry_delay
 
 logger = logging.getLogger(__name__)
 

@@ -28,7 +28,7 @@ from recyclic.jobs.context import JobContext
 from recyclic.jobs.runner import JobRunner
 from recyclic.jobs.scheduler import DailyScheduler
 from recyclic.repositories.outbox_repository import JobRef
-from recyclic.services.outbox_service import DISPATCHER_KEY, JobTask, OutboxService
+from recyclic.services.messaging.outbox import DISPATCHER_KEY, JobTask, OutboxService
 
 if TYPE_CHECKING:
     from taskiq import AsyncBroker

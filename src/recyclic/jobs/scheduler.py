@@ -28,9 +28,9 @@ from recyclic.models.site import Site
 from recyclic.repositories.outbox_repository import OutboxRepository
 from recyclic.repositories.site_repository import SiteRepository
 from recyclic.schemas.site import SiteSettings
-from recyclic.services.deposit_audio import retention_days
-from recyclic.services.outbox_service import JobTask, enqueue
-from recyclic.services.sync_service import enqueue_sync, sync_configured
+from recyclic.services.deposits.audio import retention_days
+from recyclic.services.messaging.outbox import JobTask, enqueue
+from recyclic.services.sync.sync_service import enqueue_sync, sync_configured
 
 logger = logging.getLogger(__name__)
 

@@ -16,16 +16,15 @@ from typing import Any
 
 from recyclic.core.exceptions import RecyclicError
 from recyclic.jobs.context import JobContext, NotificationsUnavailable, load_notification_sender
-from recyclic.services.deposit_jobs import classify_queued
-from recyclic.services.deposit_service import DepositService
-from recyclic.services.export_jobs import (
-    ExportEngineMissing,
+from recyclic.services.deposits.deposits import DepositService
+from recyclic.services.deposits.jobs import classify_queued
+from recyclic.services.messaging.outbox import JobTask, PermanentJobError
+from recyclic.services.reporting.export_jobs import (
     ExportRequest,
+    ExportWriter,
     generate_export_file,
-    load_export_writer,
 )
-from recyclic.services.outbox_service import JobTask, PermanentJobError
-from recyclic.services.sync_service import SyncService, enqueue_sync
+from recyclic.services.sync.sync_service import SyncService, enqueue_sync
 
 logger = logging.getLogger(__name__)
 
@@ -59,13 +58,17 @@ async def sync_site(ctx: JobContext, run: JobRun) -> dict[str, Any]:
     return report.as_dict()
 
 
+def _export_engine() -> ExportWriter:
+    """The exports engine, imported on the first export job (it is not needed at start-up)."""
+    from recyclic.services.reporting.export_service import write_export
+
+    return write_export
+
+
 async def generate_export(ctx: JobContext, run: JobRun) -> dict[str, Any]:
     """Write an export file where the sync finds it, then enqueue a sync to upload it."""
     request = ExportRequest.from_payload(run.payload)
-    try:
-        writer = ctx.export_writer or load_export_writer()
-    except ExportEngineMissing as exc:
-        raise PermanentJobError(str(exc)) from exc
+    writer = ctx.export_writer or _export_engine()
     # Reading only: no SQLite write lock held while a large export is computed.
     async with ctx.database.unit_of_work(write=False) as session:
         site = await DepositService(session, settings=ctx.settings).site(request.site_id)

@@ -13,7 +13,6 @@ from pydantic import (
     PlainSerializer,
     WithJsonSchema,
 )
-from starlette.responses import Response
 
 from recyclic.utils.formatting import cents_to_json, euros_to_cents, grams_to_json, kg_to_grams
 
@@ -106,14 +105,3 @@ TicketWidth = Annotated[
     AfterValidator(_ticket_width),
     WithJsonSchema({"type": "integer", "enum": [32, 48]}),
 ]
-
-
-def json_response(body: BaseModel, status_code: int = 200) -> Response:
-    """A model serialised straight to JSON bytes by pydantic-core.
-
-    For hot endpoints: the route keeps its `response_model` for the documentation, but a
-    returned Response skips FastAPI's second validation and generic encoder.
-    """
-    return Response(
-        content=body.model_dump_json(), status_code=status_code, media_type="application/json"
-    )

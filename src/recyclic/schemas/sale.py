@@ -17,7 +17,7 @@ from recyclic.schemas.common import (
     ResponseSchema,
     Schema,
 )
-from recyclic.services.sale_pricing import LineInput, PaymentInput
+from recyclic.services.cash.pricing import LineInput, PaymentInput
 from recyclic.utils.formatting import PrecisionError, to_decimal
 
 MAX_QUANTITY = 10_000

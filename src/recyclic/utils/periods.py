@@ -146,6 +146,12 @@ def custom_period(start: date, end: date, timezone: str, *, limit_length: bool =
     return make_period("custom", start, end, timezone)
 
 
+def ensure_ordered(first_day: date | None, last_day: date | None) -> None:
+    """Refuse a from/to filter that ends before it starts (either end may be open)."""
+    if first_day is not None and last_day is not None and first_day > last_day:
+        raise InvalidPeriod("Période invalide : la date de début est après la date de fin.")
+
+
 def offset_segments(period: Period) -> list[tuple[datetime, int]]:
     """[(first UTC instant, UTC offset in seconds)] covering [starts_at, ends_at): one segment
     per offset in force, so a database without time zones can still cut local days.

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 
 from recyclic.api.deps import AdminUser, SessionDep, SiteFilter
 from recyclic.schemas.common import ErrorBody, Page, ResponseSchema
-from recyclic.services.audit_service import AuditService
+from recyclic.services.access.audit import AuditService
 
 router = APIRouter(
     prefix="/audit-logs",

@@ -27,7 +27,7 @@ from recyclic.schemas.auth import (
 )
 from recyclic.schemas.common import ErrorBody
 from recyclic.schemas.user import UserOut
-from recyclic.services.auth_service import AuthService, IssuedTokens, LoginOutcome
+from recyclic.services.people.auth import AuthService, IssuedTokens, LoginOutcome
 
 router = APIRouter(
     prefix="/auth",

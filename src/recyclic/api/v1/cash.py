@@ -29,8 +29,8 @@ from recyclic.schemas.cash import (
     SessionOut,
 )
 from recyclic.schemas.common import ErrorBody, Page, TicketWidth
-from recyclic.services.cash_service import CashService, SessionView
-from recyclic.services.z_report import render_text
+from recyclic.services.cash.sessions import CashService, SessionView
+from recyclic.services.cash.z_report import render_text
 from recyclic.utils.formatting import units_to_api
 
 _ERRORS: dict[int | str, dict[str, Any]] = {

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Path, status
 from recyclic.api.deps import AdminUser, SessionDep
 from recyclic.schemas.category import CategoryCreate, CategoryOut, CategoryUpdate
 from recyclic.schemas.common import ErrorBody
-from recyclic.services.category_service import CategoryService
+from recyclic.services.catalog.categories import CategoryService
 
 router = APIRouter(prefix="/categories", tags=["catégories"])
 _ADMIN_ERRORS: dict[int | str, dict[str, object]] = {

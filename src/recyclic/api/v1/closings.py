@@ -12,10 +12,10 @@ from recyclic.api.deps import AdminUser, SessionDep, SiteIdQuery, ViewerUser
 from recyclic.models.journal import ClosingKind
 from recyclic.schemas.closing import ClosingCreate, ClosingOut, JournalVerifyOut
 from recyclic.schemas.common import ErrorBody, Page, TicketWidth
-from recyclic.services.access import target_site
-from recyclic.services.closing_service import ClosingService
-from recyclic.services.journal_service import JournalService
-from recyclic.services.z_report import render_closing_text
+from recyclic.services.access.scope import target_site
+from recyclic.services.cash.closings import ClosingService
+from recyclic.services.cash.journal import JournalService
+from recyclic.services.cash.z_report import render_closing_text
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody},

@@ -28,7 +28,7 @@ from recyclic.schemas.deposit import (
     DepositUpdate,
     DepositValidate,
 )
-from recyclic.services.deposit_service import ClassifiedDeposit, DepositQuery, DepositService
+from recyclic.services.deposits.deposits import ClassifiedDeposit, DepositQuery, DepositService
 
 router = APIRouter(
     prefix="/deposits",

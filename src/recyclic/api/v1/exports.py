@@ -27,7 +27,8 @@ from recyclic.schemas.export import (
     FileFormatParam,
     PeriodKindParam,
 )
-from recyclic.services.export_service import (
+from recyclic.services.reporting.eco_organisms import render
+from recyclic.services.reporting.export_service import (
     ECOLOGIC,
     EcoReport,
     ExportFile,
@@ -36,7 +37,6 @@ from recyclic.services.export_service import (
     PeriodQuery,
     Table,
 )
-from recyclic.services.exports.eco_organisms import render
 
 router = APIRouter(
     prefix="/exports",

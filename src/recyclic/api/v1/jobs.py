@@ -11,7 +11,7 @@ from recyclic.api.deps import AdminUser, SessionDep, SiteFilter
 from recyclic.models.outbox import JobStatus
 from recyclic.schemas.common import ErrorBody, Page
 from recyclic.schemas.sync import JobOut
-from recyclic.services.outbox_service import JobTask, OutboxService
+from recyclic.services.messaging.outbox import JobTask, OutboxService
 
 router = APIRouter(
     prefix="/jobs",

@@ -13,7 +13,7 @@ from recyclic.models.outbound_flow import OutboundDestination
 from recyclic.repositories.outbound_flow_repository import FlowFilters
 from recyclic.schemas.common import ErrorBody, Page
 from recyclic.schemas.outbound_flow import OutboundFlowCreate, OutboundFlowOut, OutboundFlowUpdate
-from recyclic.services.outbound_flow_service import OutboundFlowService
+from recyclic.services.deposits.outbound_flows import OutboundFlowService
 
 router = APIRouter(
     prefix="/outbound-flows",

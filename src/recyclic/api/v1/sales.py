@@ -10,10 +10,13 @@ from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from recyclic.api.deps import AdminUser, OperatorUser, SessionDep, SiteIdQuery, ViewerUser
-from recyclic.schemas.common import ErrorBody, Page, TicketWidth, json_response
+from recyclic.api.responses import json_response
+from recyclic.schemas.common import ErrorBody, Page, TicketWidth
 from recyclic.schemas.sale import PaymentOut, RefundCreate, SaleCreate, SaleLineOut, SaleOut
-from recyclic.services.receipt_service import receipt_html, receipt_text
-from recyclic.services.sale_service import SaleService, SaleView
+from recyclic.services.cash.receipts import receipt_html, receipt_text
+from recyclic.services.cash.refunds import RefundService
+from recyclic.services.cash.sales import SaleService
+from recyclic.services.cash.tickets import SaleView
 
 router = APIRouter(
     prefix="/sales",
@@ -121,4 +124,4 @@ async def refund_sale(
     sale_id: uuid.UUID, data: RefundCreate, user: AdminUser, session: SessionDep
 ) -> SaleOut:
     """Refund all or part of a sale (admin, in an open session, with a reason)."""
-    return sale_out(await SaleService(session).refund(user, sale_id, data))
+    return sale_out(await RefundService(session).refund(user, sale_id, data))

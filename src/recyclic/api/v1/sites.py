@@ -9,7 +9,7 @@ from fastapi import APIRouter, status
 from recyclic.api.deps import AdminUser, CurrentUser, SessionDep, SettingsDep, SuperAdminUser
 from recyclic.schemas.common import ErrorBody
 from recyclic.schemas.site import SiteCreate, SiteOut, SiteUpdate
-from recyclic.services.site_service import SiteService
+from recyclic.services.people.sites import SiteService
 
 router = APIRouter(
     prefix="/sites",

@@ -19,8 +19,8 @@ from recyclic.schemas.stats import (
     SummaryOut,
     Totals,
 )
-from recyclic.services.sale_service import SaleService
-from recyclic.services.stats_service import Accuracy, StatsService, Summary
+from recyclic.services.cash.sales import SaleService
+from recyclic.services.reporting.stats import Accuracy, StatsService, Summary
 
 router = APIRouter(
     prefix="/stats",

@@ -13,8 +13,8 @@ from recyclic.models.sync_log import SyncStatus
 from recyclic.repositories.sync_repository import SyncLogFilters
 from recyclic.schemas.common import ErrorBody, Page
 from recyclic.schemas.sync import SyncLogOut, SyncRunAccepted
-from recyclic.services.sync_log_service import SyncLogService
-from recyclic.services.sync_service import request_sync
+from recyclic.services.sync.log import SyncLogService
+from recyclic.services.sync.sync_service import request_sync
 
 router = APIRouter(
     prefix="/sync",

@@ -19,8 +19,8 @@ from recyclic.models.user import Role, UserStatus
 from recyclic.repositories.user_repository import UserFilters
 from recyclic.schemas.common import ErrorBody, Page
 from recyclic.schemas.user import PinSet, UserCreate, UserOut, UserUpdate
-from recyclic.services.auth_service import AuthService
-from recyclic.services.user_service import UserService
+from recyclic.services.people.auth import AuthService
+from recyclic.services.people.users import UserService
 
 router = APIRouter(
     prefix="/users",

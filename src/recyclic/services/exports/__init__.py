@@ -1,1 +1,0 @@
-"""Exports: the eco-organism engine, streamed tables, the journal archive, accounting."""
