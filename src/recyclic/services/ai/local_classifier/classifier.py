@@ -41,6 +41,12 @@ _FAMILY_WORDS = word_set(
     """
 )
 
+# Words for any item of a kind: "une commode, un meuble en chêne" names one item, and
+# "cinq livres, trois romans et deux BD" five.
+_KIND_WORDS = word_set(
+    "meuble mobilier appareil machine jouet jeu vetement habit fringue outil livre bouquin"
+)
+
 # Siblings offered as alternatives when nothing else scored (the volunteer's likely fix).
 _NEIGHBOURS = {
     "EEE-1": ("EEE-4", "EEE-5"),
@@ -97,15 +103,18 @@ def classify_text(text: str, allowed: Collection[str] | None = None) -> LocalCla
     items = _resolve_holders(
         [m for m in matches if m.entry.kind in (Kind.ITEM, Kind.CONTAINER)], tokens
     )
-    measures = measure_positions(tokens, scan, [m.start for m in items])
+    measures = measure_positions(tokens, scan, {m.start: m.entry.tokens[0] for m in items})
     # "armoire deux portes": the unit noun of a measure is not an item ("45 tours" still is).
     items = [m for m in items if m.start not in measures or tokens[m.start][0].isdigit()]
-    nouns = [_noun_span(m, tokens, words) for m in items if m.start not in measures]
-    quantity = count_items(tokens, scan, measures, nouns)
+    nouns = [
+        _noun_span(m, tokens, words, matcher.lexicon) for m in items if m.start not in measures
+    ]
+    cues = [m for m in matches if m.entry.kind in (Kind.BRAND, Kind.CUE)]
+    brands = {m.start: _codes(m.entry) for m in cues if m.entry.kind is Kind.BRAND}
+    quantity = count_items(tokens, [w.word for w in words], scan, measures, nouns, brands)
     weight = total_weight_grams(scan, tokens, [m.start for m in items])
     if weight is not None and quantity is not None and scan.weight_is_per_item:
         weight *= quantity
-    cues = [m for m in matches if m.entry.kind in (Kind.BRAND, Kind.CUE)]
     scores = _score(tokens, words, items, cues, matcher.lexicon)
     category, confidence, alternatives = _rank(scores, allowed)
     return LocalClassification(category, confidence, alternatives, quantity, weight, normalized)
@@ -127,11 +136,30 @@ def _resolve_holders(items: list[Match], tokens: Sequence[str]) -> list[Match]:
     return resolved
 
 
-def _noun_span(match: Match, tokens: Sequence[str], words: Sequence[Folded]) -> NounSpan:
+def _noun_span(
+    match: Match, tokens: Sequence[str], words: Sequence[Folded], lexicon: Lexicon
+) -> NounSpan:
     """The quantity rules' view of a matched noun."""
+    entry = match.entry
     surface = tokens[match.start]
     plural = words[match.start].plural and surface not in COLLECTIVE_PLURALS
-    return NounSpan(match.start, match.end, plural, match.entry.kind is Kind.CONTAINER)
+    hypernym = len(entry.tokens) == 1 and entry.tokens[0] in _KIND_WORDS
+    return NounSpan(
+        match.start,
+        match.end,
+        plural,
+        entry.kind is Kind.CONTAINER,
+        head=entry.tokens[0],
+        codes=_codes(entry),
+        hypernym=hypernym,
+        brand=entry.tokens in lexicon.brand_names,
+    )
+
+
+def _codes(entry: Entry) -> frozenset[str]:
+    """Every category an entry may stand for, its variants included."""
+    variants = (entry.electric, entry.manual, entry.large, entry.small)
+    return frozenset(code for code, _ in entry.weights) | {v for v in variants if v}
 
 
 def _segments(tokens: Sequence[str]) -> tuple[list[int], list[bool]]:
