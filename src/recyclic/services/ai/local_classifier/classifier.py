@@ -8,6 +8,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from .counting import count_items
+from .evidence import Evidence, content_words
 from .lexicon import CATEGORY_CODES, Entry, Kind, Lexicon
 from .matching import Folded, Match, get_matcher
 from .normalize import BREAK, normalize_text, word_set
@@ -90,8 +91,11 @@ class _Modifiers:
     electric_brand: bool = False  # only moves items that have an electric variant
 
 
-def classify_text(text: str, allowed: Collection[str] | None = None) -> LocalClassification:
-    """Classify a French description; `allowed` restricts the answer to active categories."""
+def classify_text(
+    text: str, allowed: Collection[str] | None = None, *, evidence: Evidence | None = None
+) -> LocalClassification:
+    """Classify a French description; `allowed` restricts the answer to active categories,
+    `evidence` (a site's memory of validated deposits) adds its scores to the lexicon's."""
     if allowed is not None and not allowed:
         raise ValueError("allowed categories must not be empty")
     normalized = normalize_text(text)
@@ -111,11 +115,15 @@ def classify_text(text: str, allowed: Collection[str] | None = None) -> LocalCla
     ]
     cues = [m for m in matches if m.entry.kind in (Kind.BRAND, Kind.CUE)]
     brands = {m.start: _codes(m.entry) for m in cues if m.entry.kind is Kind.BRAND}
-    quantity = count_items(tokens, [w.word for w in words], scan, measures, nouns, brands)
+    folded = [w.word for w in words]
+    quantity = count_items(tokens, folded, scan, measures, nouns, brands)
     weight = total_weight_grams(scan, tokens, [m.start for m in items])
     if weight is not None and quantity is not None and scan.weight_is_per_item:
         weight *= quantity
     scores = _score(tokens, words, items, cues, matcher.lexicon)
+    if evidence is not None:
+        for code, score in evidence.evidence(content_words(tokens, folded)).items():
+            scores[code] += score
     category, confidence, alternatives = _rank(scores, allowed)
     return LocalClassification(category, confidence, alternatives, quantity, weight, normalized)
 

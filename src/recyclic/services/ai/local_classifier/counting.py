@@ -177,4 +177,5 @@ def _starts_new_item(clause: Clause, reading: Reading, previous: Reading | None)
         return reading.stated and not reading.starts_with_de
     if clause.opener is Opener.BREAK:
         return reading.has_own_count  # ", écran fissuré" describes; ", une lampe" adds
-    return True
+    # "une boîte de vis et de clous": "et de …" goes on with what the item holds.
+    return not (reading.starts_with_de and not reading.stated)
