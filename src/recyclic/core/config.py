@@ -140,7 +140,7 @@ class Settings(BaseSettings):
         365.0, gt=0, description="Age at which a validation counts half as much."
     )
     ai_learning_refresh_seconds: float = Field(
-        1.0, ge=0, description="Least delay between two looks for new validations of a site."
+        0.0, ge=0, description="Least delay between two looks for new validations of a site."
     )
     ai_learning_prompt_examples: int = Field(
         5, ge=0, le=20, description="Closest validated examples put in Gemini's prompt."

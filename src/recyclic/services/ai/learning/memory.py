@@ -11,6 +11,9 @@ them, or one word are its neighbours — and each key votes for the categories p
   outweighs a word the lexicon knows well, while a few agreeing corrections do;
 - pairs and words vote through a mean weighted by how decided each key is (the square of its
   largest share), so "bon état" or "bleu", found under every category, say almost nothing;
+- a word the lexicon does not know — the shop's own word, kept as said rather than read as a
+  typo of a known one — votes with `SHOP_WORD_WEIGHT`; a word the lexicon knows only tilts
+  its answer (`WORD_WEIGHT`, less than one clear item noun);
 - validations fade with a half-life (a year by default): when a shop changes its habits, the
   recent choices win.
 
@@ -30,11 +33,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from recyclic.services.ai.local_classifier import description_words
+from recyclic.services.ai.local_classifier import description_words, is_lexicon_word
 
 WHOLE_WEIGHT = 6.0  # every word of the description seen together
 PAIR_WEIGHT = 4.0
-WORD_WEIGHT = 3.0
+WORD_WEIGHT = 3.0  # a word the lexicon knows
+SHOP_WORD_WEIGHT = 6.0  # a word it does not know
+# A word "as said" replaces the lexicon's typo guess once two validations agree on it.
+KNOWN_WORD_SUPPORT = 1.5
+KNOWN_WORD_DECIDED = 0.6
 SHRINKAGE = 2.0  # pseudo-examples against each key's votes
 MAX_WORDS = 24  # a long description is keyed on its first words
 MAX_EXAMPLE_CHARS = 120
@@ -184,9 +191,23 @@ class SiteMemory:
             _vote(scores, [whole], scale, WHOLE_WEIGHT)
         pairs = [self._pairs.get(pair) for pair in itertools.pairwise(words)]
         _vote(scores, [votes for votes in pairs if votes is not None], scale, PAIR_WEIGHT)
-        singles = [self._words.get(word) for word in set(words)]
-        _vote(scores, [votes for votes in singles if votes is not None], scale, WORD_WEIGHT)
+        known: list[_Votes] = []
+        unknown: list[_Votes] = []
+        for word in set(words):
+            votes = self._words.get(word)
+            if votes is not None:
+                (known if is_lexicon_word(word) else unknown).append(votes)
+        _vote(scores, known, scale, WORD_WEIGHT)
+        _vote(scores, unknown, scale, SHOP_WORD_WEIGHT)
         return scores
+
+    def knows(self, word: str, now: datetime | None = None) -> bool:
+        """True when at least two validations, most of them agreeing, used this word."""
+        votes = self._words.get(word)
+        if votes is None:
+            return False
+        total = sum(votes.weights.values()) / self._weight(now or datetime.now(UTC))
+        return total >= KNOWN_WORD_SUPPORT and _decided(votes.weights) >= KNOWN_WORD_DECIDED
 
     def closest(self, text: str, limit: int) -> list[tuple[str, str]]:
         """Up to `limit` validated (description, category) pairs nearest to `text`: the same
@@ -229,7 +250,7 @@ def _vote(scores: dict[str, float], keys: Sequence[_Votes], scale: float, weight
     for votes in keys:
         total = sum(votes.weights.values()) * scale + SHRINKAGE
         share = {code: value * scale / total for code, value in votes.weights.items()}
-        shares.append((max(share.values()) ** 2, share))
+        shares.append((_decided(votes.weights), share))
     mass = sum(decided for decided, _ in shares)
     if mass <= _EPSILON:
         return

@@ -52,7 +52,7 @@ class LearningRegistry:
         *,
         capacity: int = 50_000,
         half_life_days: float = 365.0,
-        refresh_seconds: float = 1.0,
+        refresh_seconds: float = 0.0,
     ) -> None:
         self.capacity = capacity
         self.half_life_days = half_life_days

@@ -8,7 +8,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from .counting import count_items
-from .evidence import Evidence, content_words
+from .evidence import Evidence, as_said, content_words
 from .lexicon import CATEGORY_CODES, Entry, Kind, Lexicon
 from .matching import Folded, Match, get_matcher
 from .normalize import BREAK, normalize_text, word_set
@@ -103,6 +103,8 @@ def classify_text(
     matcher = get_matcher()
     words = [matcher.fold(token) for token in tokens]
     matches = matcher.find_matches(words, tokens)
+    if evidence is not None:  # "toupin" is not a typo of "toupie" where people say it
+        matches = [m for m in matches if not _taught(m, tokens, words, evidence)]
     scan = scan_numbers(tokens)
     items = _resolve_holders(
         [m for m in matches if m.entry.kind in (Kind.ITEM, Kind.CONTAINER)], tokens
@@ -122,10 +124,19 @@ def classify_text(
         weight *= quantity
     scores = _score(tokens, words, items, cues, matcher.lexicon)
     if evidence is not None:
-        for code, score in evidence.evidence(content_words(tokens, folded)).items():
+        for code, score in evidence.evidence(content_words(tokens, words)).items():
             scores[code] += score
     category, confidence, alternatives = _rank(scores, allowed)
     return LocalClassification(category, confidence, alternatives, quantity, weight, normalized)
+
+
+def _taught(
+    match: Match, tokens: Sequence[str], words: Sequence[Folded], evidence: Evidence
+) -> bool:
+    """True when a typo guess lands on a word the site's people agreed on, as said."""
+    return match.fuzzy and any(
+        words[i].fuzzy and evidence.knows(as_said(tokens[i])) for i in range(match.start, match.end)
+    )
 
 
 def _resolve_holders(items: list[Match], tokens: Sequence[str]) -> list[Match]:

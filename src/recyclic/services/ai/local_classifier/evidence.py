@@ -5,10 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from .matching import get_matcher
-from .normalize import BREAK, STOPWORDS, normalize_text, word_set
+from .matching import Folded, get_matcher
+from .normalize import BREAK, STOPWORDS, normalize_text, plural_candidates, word_set
 from .numbers import APPROXIMATIONS, NUMBER_WORDS
-from .quantities import CORRECTION_MARKERS, DETERMINERS, GRAM_UNITS, KILO_UNITS, TONNE_UNITS
+from .quantities import (
+    CORRECTION_MARKERS,
+    DETERMINERS,
+    GRAM_UNITS,
+    KILO_UNITS,
+    TONNE_UNITS,
+    is_plural_word,
+)
 
 # Words about amounts, not about the item: a memory of descriptions ignores them.
 _AMOUNT_WORDS = (
@@ -25,13 +32,21 @@ _AMOUNT_WORDS = (
 class Evidence(Protocol):
     """Anything that scores categories from a description's content words (a site memory)."""
 
-    def evidence(self, words: Sequence[str]) -> Mapping[str, float]: ...
+    def evidence(self, words: Sequence[str]) -> Mapping[str, float]:
+        """Scores per category, in the lexicon's units."""
+        ...
+
+    def knows(self, word: str) -> bool:
+        """True when people agreed on what this word (as said) is: the lexicon's guess of a
+        typo on it then gives way."""
+        ...
 
 
-def content_words(tokens: Sequence[str], folded: Sequence[str]) -> tuple[str, ...]:
-    """The words of a description that say what the item is, in their lexicon form."""
+def content_words(tokens: Sequence[str], folded: Sequence[Folded]) -> tuple[str, ...]:
+    """The words of a description that say what the item is: in their lexicon form when the
+    lexicon knows them (singular), as said otherwise — a typo guess is not a shop's word."""
     return tuple(
-        word
+        as_said(token) if word.fuzzy else word.word
         for token, word in zip(tokens, folded, strict=True)
         if token != BREAK
         and token.isalpha()
@@ -42,8 +57,19 @@ def content_words(tokens: Sequence[str], folded: Sequence[str]) -> tuple[str, ..
     )
 
 
+def as_said(token: str) -> str:
+    """A word the lexicon does not know, in the singular when it looks plural ("toupins")."""
+    candidates = plural_candidates(token) if is_plural_word(token) else ()
+    return candidates[-1] if candidates else token
+
+
 def description_words(text: str) -> tuple[str, ...]:
-    """`content_words` of a raw description: normalised, singular, typos fixed."""
+    """`content_words` of a raw description (normalised, singular)."""
     tokens = normalize_text(text).split()
     matcher = get_matcher()
-    return content_words(tokens, [matcher.fold(token).word for token in tokens])
+    return content_words(tokens, [matcher.fold(token) for token in tokens])
+
+
+def is_lexicon_word(word: str) -> bool:
+    """True for a word the lexicon knows (an item, a brand, a cue), False for a shop's own."""
+    return word in get_matcher().lexicon.vocabulary
