@@ -67,6 +67,56 @@ TEMPLATES = (
     "{a} {w} de couleur bleue",
     "voilà {a} {w}",
 )
+# What people add to a description: a long history says the same things in many ways.
+QUALIFIERS = (
+    "en bon état",
+    "un peu abîmé",
+    "comme neuf",
+    "qui marche",
+    "à réparer",
+    "très propre",
+    "du grenier",
+    "de la cave",
+    "du garage",
+    "de chez mamie",
+    "d'un déménagement",
+    "d'une succession",
+    "de la voisine",
+    "pour la boutique",
+    "à nettoyer",
+    "sans notice",
+    "avec le carton",
+    "couleur bois",
+    "couleur gris",
+    "couleur crème",
+    "noir",
+    "blanc",
+    "rouge",
+    "vert",
+    "bleu marine",
+    "en pin",
+    "en chêne",
+    "en plastique",
+    "en métal",
+    "en verre",
+    "années 80",
+    "années 70",
+    "style scandinave",
+    "style rustique",
+    "vintage",
+    "récent",
+    "ancien",
+    "grand modèle",
+    "petit modèle",
+    "taille moyenne",
+    "rayé",
+    "légèrement taché",
+    "complet",
+    "incomplet",
+    "déjà trié",
+    "pour pièces",
+    "fragile",
+)
 SHOP_SHARE = 0.25
 MISTAKE_RATE = 0.02
 DEPOSITS_PER_DAY = 20
@@ -89,15 +139,17 @@ def labelled_texts() -> list[tuple[str, str]]:
     return rows
 
 
-def stream(count: int, seed: int = 17, start: datetime | None = None) -> Iterator[Deposit]:
-    """`count` deposits in the order they arrive."""
+def stream(
+    count: int, seed: int = 17, start: datetime | None = None, per_day: int = DEPOSITS_PER_DAY
+) -> Iterator[Deposit]:
+    """`count` deposits in the order they arrive, `per_day` a day."""
     rng = random.Random(seed)
     labelled = labelled_texts()
     # Some shop words come back far more often than others (Zipf-like).
     weights = [1.0 / (rank + 1) ** 0.7 for rank in range(len(SHOP_WORDS))]
     start = start or datetime(2026, 1, 5, 9, tzinfo=UTC)
     for index in range(count):
-        at = start + timedelta(days=index / DEPOSITS_PER_DAY)
+        at = start + timedelta(days=index / per_day)
         if rng.random() < SHOP_SHARE:
             article, word, category = rng.choices(SHOP_WORDS, weights)[0]
             template = rng.choice(TEMPLATES)
@@ -106,6 +158,14 @@ def stream(count: int, seed: int = 17, start: datetime | None = None) -> Iterato
         else:
             text, category = rng.choice(labelled)
             yield Deposit(text, category, False, at)
+
+
+def varied(text: str, rng: random.Random) -> str:
+    """The same deposit told another way: one or two qualifiers added, or none."""
+    extra = rng.choice((0, 1, 1, 2))
+    if not extra:
+        return text
+    return ", ".join([text, *rng.sample(QUALIFIERS, extra)])
 
 
 def volunteer_choice(proposed: str, truth: str, rng: random.Random) -> str:

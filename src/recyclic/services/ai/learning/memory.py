@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import time
 import uuid
 from collections import deque
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
@@ -33,7 +34,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from recyclic.services.ai.local_classifier import description_words, is_lexicon_word
+from recyclic.services.ai.local_classifier import description_words, lexicon_vocabulary
 
 WHOLE_WEIGHT = 6.0  # every word of the description seen together
 PAIR_WEIGHT = 4.0
@@ -47,6 +48,7 @@ MAX_WORDS = 24  # a long description is keyed on its first words
 MAX_EXAMPLE_CHARS = 120
 _SECONDS_PER_DAY = 86_400.0
 _EPSILON = 1e-9
+_SCALE_SECONDS = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +97,9 @@ class SiteMemory:
         self._learned: dict[uuid.UUID, _Learned] = {}
         self._order: deque[tuple[uuid.UUID, int]] = deque()
         self._sequence = 0
+        self._vocabulary = lexicon_vocabulary()
+        self._scale_now = 1.0
+        self._scaled_at = float("-inf")
 
     def __len__(self) -> int:
         return len(self._learned)
@@ -109,16 +114,19 @@ class SiteMemory:
     def learn(self, examples: Iterable[ValidatedExample]) -> int:
         """Add or update validated deposits (oldest first); return how many changed it."""
         changed = 0
+        words_of: dict[str, tuple[str, ...]] = {}  # many deposits say the same words
         for example in examples:
-            changed += self._learn_one(example)
+            words = words_of.get(example.text)
+            if words is None:
+                words = words_of[example.text] = description_words(example.text)[:MAX_WORDS]
+            changed += self._learn_one(example, words)
             if self.watermark is None or example.changed_at > self.watermark:
                 self.watermark = example.changed_at
         while len(self._learned) > self.capacity:
             self._forget_oldest()
         return changed
 
-    def _learn_one(self, example: ValidatedExample) -> bool:
-        words = description_words(example.text)[:MAX_WORDS]
+    def _learn_one(self, example: ValidatedExample, words: tuple[str, ...]) -> bool:
         known = self._learned.get(example.deposit_id)
         if known is not None:
             if known.words == words and known.category == example.category:
@@ -172,6 +180,16 @@ class SiteMemory:
         for word in set(words):
             yield self._words, word
 
+    def _scale(self, now: datetime | None) -> float:
+        """What stored weights are multiplied by to count as of `now` (cached for a minute)."""
+        if now is not None:
+            return 1.0 / self._weight(now)
+        moment = time.monotonic()
+        if moment - self._scaled_at > _SCALE_SECONDS:
+            self._scale_now = 1.0 / self._weight(datetime.now(UTC))
+            self._scaled_at = moment
+        return self._scale_now
+
     def _weight(self, at: datetime) -> float:
         """Stored weight of a validation made at `at` (it grows with time: recent wins)."""
         exponent = (at - self.epoch).total_seconds() / self.half_life_seconds
@@ -184,7 +202,7 @@ class SiteMemory:
         if not words or not self._learned:
             return {}
         words = tuple(words[:MAX_WORDS])
-        scale = 1.0 / self._weight(now or datetime.now(UTC))
+        scale = self._scale(now)
         scores: dict[str, float] = {}
         whole = self._wholes.get(_whole(words))
         if whole is not None:
@@ -196,7 +214,7 @@ class SiteMemory:
         for word in set(words):
             votes = self._words.get(word)
             if votes is not None:
-                (known if is_lexicon_word(word) else unknown).append(votes)
+                (known if word in self._vocabulary else unknown).append(votes)
         _vote(scores, known, scale, WORD_WEIGHT)
         _vote(scores, unknown, scale, SHOP_WORD_WEIGHT)
         return scores
@@ -206,7 +224,7 @@ class SiteMemory:
         votes = self._words.get(word)
         if votes is None:
             return False
-        total = sum(votes.weights.values()) / self._weight(now or datetime.now(UTC))
+        total = sum(votes.weights.values()) * self._scale(now)
         return total >= KNOWN_WORD_SUPPORT and _decided(votes.weights) >= KNOWN_WORD_DECIDED
 
     def closest(self, text: str, limit: int) -> list[tuple[str, str]]:

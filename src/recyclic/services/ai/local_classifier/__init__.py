@@ -1,7 +1,7 @@
 """Offline classifier for drop-off descriptions: category, confidence, quantity and weight."""
 
 from .classifier import LocalClassification, classify_text
-from .evidence import Evidence, description_words, is_lexicon_word
+from .evidence import Evidence, description_words, lexicon_vocabulary
 from .normalize import normalize_text
 from .quantities import parse_quantity_reply, parse_weight_reply
 
@@ -10,7 +10,7 @@ __all__ = [
     "LocalClassification",
     "classify_text",
     "description_words",
-    "is_lexicon_word",
+    "lexicon_vocabulary",
     "normalize_text",
     "parse_quantity_reply",
     "parse_weight_reply",

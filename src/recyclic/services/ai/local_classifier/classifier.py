@@ -103,8 +103,6 @@ def classify_text(
     matcher = get_matcher()
     words = [matcher.fold(token) for token in tokens]
     matches = matcher.find_matches(words, tokens)
-    if evidence is not None:  # "toupin" is not a typo of "toupie" where people say it
-        matches = [m for m in matches if not _taught(m, tokens, words, evidence)]
     scan = scan_numbers(tokens)
     items = _resolve_holders(
         [m for m in matches if m.entry.kind in (Kind.ITEM, Kind.CONTAINER)], tokens
@@ -122,6 +120,8 @@ def classify_text(
     weight = total_weight_grams(scan, tokens, [m.start for m in items])
     if weight is not None and quantity is not None and scan.weight_is_per_item:
         weight *= quantity
+    if evidence is not None:  # "toupin" is not a typo of "toupie" where people say it
+        items = [m for m in items if not _taught(m, tokens, words, evidence)]
     scores = _score(tokens, words, items, cues, matcher.lexicon)
     if evidence is not None:
         for code, score in evidence.evidence(content_words(tokens, words)).items():

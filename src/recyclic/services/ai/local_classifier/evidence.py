@@ -70,6 +70,6 @@ def description_words(text: str) -> tuple[str, ...]:
     return content_words(tokens, [matcher.fold(token) for token in tokens])
 
 
-def is_lexicon_word(word: str) -> bool:
-    """True for a word the lexicon knows (an item, a brand, a cue), False for a shop's own."""
-    return word in get_matcher().lexicon.vocabulary
+def lexicon_vocabulary() -> frozenset[str]:
+    """The words the lexicon knows (items, brands, cues); any other is a shop's own word."""
+    return get_matcher().lexicon.vocabulary
