@@ -8,11 +8,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from recyclic.core.config import Settings
+from recyclic.services.ai.ai_service import AIService
 from recyclic.services.ai.learning import (
     LearningRegistry,
     SiteMemory,
     ValidatedExample,
 )
+from recyclic.services.ai.learning import registry as registry_module
 from recyclic.services.ai.local_classifier import classify_text, description_words
 
 NOW = datetime(2026, 12, 1, 10, tzinfo=UTC)
@@ -233,3 +236,27 @@ async def test_a_backlog_larger_than_the_memory_starts_it_again() -> None:
 def test_descriptions_without_words_teach_nothing(text: str) -> None:
     memory = memory_of(example(text, "MOB"))
     assert len(memory) == 0
+
+
+async def test_a_long_history_is_learned_in_a_thread_while_proposals_go_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(registry_module, "INLINE_LOAD", 2)
+    source = FakeSource()
+    source.rows.extend(example("une wassingue", "TLC", days_ago=n) for n in range(5))
+    registry = LearningRegistry()
+    site = uuid.uuid4()
+    first = await registry.memory_for(site, source)
+    await registry.learned(site)
+    ready = await registry.memory_for(site, source)
+    assert len(ready) == 5
+    assert first is not ready
+    assert proposed("une wassingue", ready) == "TLC"
+
+
+async def test_learning_can_be_turned_off(settings: Settings) -> None:
+    service = AIService(settings.model_copy(update={"ai_learning": False}))
+    try:
+        assert await service.site_memory(uuid.uuid4(), FakeSource()) is None
+    finally:
+        await service.aclose()
