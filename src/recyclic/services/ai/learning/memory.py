@@ -1,14 +1,14 @@
 """A site's memory of validated deposits: the shop's own words, as extra classifier evidence.
 
-Each validated description is reduced to its content words (normalised, singular, typos fixed:
+Each validated description is reduced to its content words (normalised, singular:
 `description_words`) and counted, by final category, under three keys: the whole set of words
 ("clic clac bleu"), each pair of neighbouring words ("clic clac") and each word ("clic"). A new
 description looks up the same keys — the validated deposits that share all its words, a pair of
 them, or one word are its neighbours — and each key votes for the categories people chose:
 
-- a vote is a share with one example of shrinkage, `weight / (total + 1)`: one validation gives
-  half a vote, three agreeing give three quarters — so a single mistaken validation never
-  outweighs a word the lexicon knows well, while a few agreeing corrections do;
+- a vote is a share shrunk by two pseudo-examples, `weight / (total + 2)`: one validation gives
+  a third of a vote, four agreeing two thirds — so a single mistaken validation never outweighs
+  a word the lexicon knows well, while a few agreeing corrections do;
 - pairs and words vote through a mean weighted by how decided each key is (the square of its
   largest share), so "bon état" or "bleu", found under every category, say almost nothing;
 - a word the lexicon does not know — the shop's own word, kept as said rather than read as a
@@ -18,8 +18,8 @@ them, or one word are its neighbours — and each key votes for the categories p
   recent choices win.
 
 The evidence is added to the lexicon's scores (`classify_text(…, evidence=…)`), in the same
-units: the lexicon's clear item noun weighs about 4.5, the memory at most
-`WHOLE_WEIGHT + PAIR_WEIGHT + WORD_WEIGHT`.
+units: the lexicon's clear item noun weighs about 4.5; one validation of the same words gives
+3 (whole description and word), two give 4.5, four 6 (more with shared pairs).
 """
 
 from __future__ import annotations
