@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from _calibration import print_reliability
 from _shop_stream import new_id, stream, varied, volunteer_choice
 
 from recyclic.services.ai.learning.memory import SiteMemory, ValidatedExample
@@ -35,7 +36,6 @@ SETS = ("dev", "extra", "counting", "calibration")
 REPEATS = 100
 RUNS = 5
 HISTORY = 50_000
-BANDS = ((0, 50), (50, 70), (70, 85), (85, 95), (95, 101))
 
 
 @dataclass(frozen=True)
@@ -116,18 +116,8 @@ def accuracies(
     return 100 * category, 100 * quantity, 100 * weight
 
 
-def print_reliability(name: str, pairs: list[tuple[LocalClassification, Example]]) -> None:
-    """Per confidence band: how many proposals, and the share that was right."""
-    for low, high in BANDS:
-        band = [(r, e) for r, e in pairs if low <= r.confidence < high]
-        label = f"{low}_{min(high, 100)}"
-        print(f"{name}_band_{label}_proposals: {len(band)}")
-        if band:
-            right = 100 * sum(r.category == e.category for r, e in band) / len(band)
-            print(f"{name}_band_{label}_right: {right:.1f} %")
-    shown = [(r, e) for r, e in pairs if r.confidence >= 85]
-    right = 100 * sum(r.category == e.category for r, e in shown) / max(len(shown), 1)
-    print(f"{name}_right_when_shown_85_or_more: {right:.1f} % of {len(shown)}")
+def _proposal(result: LocalClassification, example: Example) -> tuple[int, bool]:
+    return result.confidence, result.category == example.category
 
 
 def main() -> None:
@@ -177,9 +167,9 @@ def main() -> None:
             if evidence is None:
                 everything.extend(zip(results, rows, strict=True))
         print(f"classifier_{name}_examples: {len(rows)} texts")
-    print_reliability("classifier_reliability", everything)
+    print_reliability("classifier_reliability", [_proposal(r, e) for r, e in everything])
     fresh = set(labelled["calibration"])
-    calibration = [(r, e) for r, e in everything if e in fresh]
+    calibration = [_proposal(r, e) for r, e in everything if e in fresh]
     print_reliability("classifier_reliability_calibration_set", calibration)
 
 

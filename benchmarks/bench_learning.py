@@ -19,13 +19,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from _calibration import print_reliability
 from _shop_stream import Deposit, new_id, stream, volunteer_choice
 
 from recyclic.services.ai.learning.memory import SiteMemory, ValidatedExample
 from recyclic.services.ai.local_classifier import classify_text
 
 BLOCK = 100
-BANDS = ((0, 50), (50, 70), (70, 85), (85, 95), (95, 101))
 
 
 @dataclass(frozen=True)
@@ -57,18 +57,6 @@ def share(outcomes: list[Outcome]) -> float:
     return 100 * sum(o.right for o in outcomes) / len(outcomes) if outcomes else float("nan")
 
 
-def print_reliability(name: str, outcomes: list[Outcome]) -> None:
-    for low, high in BANDS:
-        band = [o for o in outcomes if low <= o.confidence < high]
-        label = f"{low}_{min(high, 100)}"
-        print(f"{name}_band_{label}_proposals: {len(band)}")
-        if band:
-            print(f"{name}_band_{label}_right: {share(band):.1f} %")
-    shown_high = [o for o in outcomes if o.confidence >= 85]
-    if shown_high:
-        print(f"{name}_right_when_shown_85_or_more: {share(shown_high):.1f} %")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database-url", default=None, help="ignored (no database used)")
@@ -92,8 +80,9 @@ def main() -> None:
     last = len(deposits) // 2
     print(f"learning_second_half_accuracy_without: {share(without[last:]):.1f} %")
     print(f"learning_second_half_accuracy_with: {share(with_memory[last:]):.1f} %")
-    print_reliability("learning_reliability_without", without)
-    print_reliability("learning_reliability_with", with_memory)
+    for label, outcomes in (("without", without), ("with", with_memory)):
+        proposals = [(o.confidence, o.right) for o in outcomes]
+        print_reliability(f"learning_reliability_{label}", proposals)
 
 
 if __name__ == "__main__":
