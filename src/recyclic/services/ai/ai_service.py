@@ -191,6 +191,8 @@ class AIService:
 
     async def aclose(self) -> None:
         """Release the Gemini HTTP sessions and the Redis connection."""
+        if self.learning is not None:
+            self.learning.close()
         if self.gemini is not None:
             await self.gemini.aclose()
         await self.cache.aclose()

@@ -130,6 +130,13 @@ class LearningRegistry:
         if slot is not None and slot.building is not None:
             await asyncio.wait([slot.building])
 
+    def close(self) -> None:
+        """Stop waiting for histories still being learned (at shutdown)."""
+        for slot in self._slots.values():
+            if slot.building is not None:
+                slot.building.cancel()
+                slot.building = None
+
     def forget(self, site_id: uuid.UUID | None = None) -> None:
         """Drop one site's memory (every site's when None); it is reloaded on next use."""
         if site_id is None:
