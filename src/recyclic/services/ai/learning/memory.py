@@ -264,6 +264,12 @@ def _vote(scores: dict[str, float], keys: Sequence[_Votes], scale: float, weight
     """Add the keys' shrunk shares, as a mean weighted by how decided each key is."""
     if not keys:
         return
+    if len(keys) == 1:  # the mean of one key is that key
+        weights = keys[0].weights
+        factor = weight * scale / (sum(weights.values()) * scale + SHRINKAGE)
+        for code, value in weights.items():
+            scores[code] = scores.get(code, 0.0) + value * factor
+        return
     shares: list[tuple[float, dict[str, float]]] = []
     for votes in keys:
         total = sum(votes.weights.values()) * scale + SHRINKAGE
