@@ -25,6 +25,9 @@ from recyclic.jobs.context import JobContext
 from recyclic.jobs.runtime import JobRuntime
 from recyclic.services.ai.ai_service import AIService
 from recyclic.services.messaging.telegram_service import TelegramNotifier
+from recyclic.web.assets import ASSETS_PREFIX, STATIC_DIR
+from recyclic.web.pages import router as web_router
+from recyclic.web.static_files import AssetFiles
 
 API_PREFIX = "/api/v1"
 _SWAGGER_STATIC = "/static/swagger"
@@ -93,6 +96,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     register_error_handlers(app)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(api_router, prefix=API_PREFIX)
+    app.include_router(web_router)
+    app.mount(ASSETS_PREFIX, AssetFiles(directory=STATIC_DIR), name="assets")
     _mount_offline_docs(app)
     return app
 
