@@ -95,13 +95,13 @@ class Till:
     async def pending_count(self) -> int:
         return int(await self.page.evaluate("window.__till.outbox.count()"))
 
-    async def wait_until_sent(self, timeout: float = 20) -> None:
+    async def wait_until_sent(self, seconds: float = 20) -> None:
         """Until the outbox is empty (the server accepted every ticket)."""
-        await self.wait_for_pending(0, timeout)
+        await self.wait_for_pending(0, seconds)
 
-    async def wait_for_pending(self, count: int, timeout: float = 20) -> None:
+    async def wait_for_pending(self, count: int, seconds: float = 20) -> None:
         """Until exactly `count` tickets wait in the outbox (polled: the count is async)."""
-        deadline = asyncio.get_running_loop().time() + timeout
+        deadline = asyncio.get_running_loop().time() + seconds
         while (pending := await self.pending_count()) != count:
             if asyncio.get_running_loop().time() > deadline:
                 raise AssertionError(f"{pending} tickets wait in the outbox, expected {count}")

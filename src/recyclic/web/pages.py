@@ -39,8 +39,10 @@ def _settings(request: Request) -> Settings:
 
 
 def _page(template: str, *, telegram_widget: bool = False, **context: Any) -> HTMLResponse:
-    html = _templates().get_template(template).render(
-        assets=ASSETS_PREFIX, version=asset_bundle().version, **context
+    html = (
+        _templates()
+        .get_template(template)
+        .render(assets=ASSETS_PREFIX, version=asset_bundle().version, **context)
     )
     return HTMLResponse(
         html,
@@ -76,10 +78,14 @@ async def till_page() -> HTMLResponse:
 async def service_worker() -> Response:
     """The service worker, versioned by the content of every asset."""
     bundle = asset_bundle()
-    script = _templates().get_template("sw.js").render(
-        version=json.dumps(bundle.version),
-        precache=json.dumps([*SHELL_PAGES, *bundle.urls], indent=2),
-        shells=json.dumps(list(SHELL_PAGES)),
+    script = (
+        _templates()
+        .get_template("sw.js")
+        .render(
+            version=json.dumps(bundle.version),
+            precache=json.dumps([*SHELL_PAGES, *bundle.urls], indent=2),
+            shells=json.dumps(list(SHELL_PAGES)),
+        )
     )
     return Response(
         script,
