@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 
 from recyclic import __version__
 from recyclic.api.errors import register_error_handlers
@@ -97,7 +98,12 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.add_middleware(RequestContextMiddleware)
     app.include_router(api_router, prefix=API_PREFIX)
     app.include_router(web_router)
-    app.mount(ASSETS_PREFIX, AssetFiles(directory=STATIC_DIR), name="assets")
+    # Compressed: the first load of the till on a shop's slow line stays small.
+    app.mount(
+        ASSETS_PREFIX,
+        GZipMiddleware(AssetFiles(directory=STATIC_DIR), minimum_size=1024),
+        name="assets",
+    )
     _mount_offline_docs(app)
     return app
 

@@ -14,8 +14,8 @@ TEMPLATES_DIR = Path(__file__).parent / "templates"
 ASSETS_PREFIX = "/assets"
 # What the service worker precaches besides the assets: the page shells.
 SHELL_PAGES = ("/", "/connexion", "/caisse")
-# Source maps, licences and the vendor manifest are not needed by the till offline.
-_NOT_PRECACHED = {".map", ".md", ".txt", ".json"}
+# Source maps, licences, the vendor manifest and the install icons are not needed offline.
+_NOT_PRECACHED = {".map", ".md", ".txt", ".json", ".png"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,9 +8,10 @@ const SHELLS = new Set({{ shells }});
 const NAVIGATION_TIMEOUT_MS = 4000;
 
 self.addEventListener("install", (event) => {
-  // Fetched past the HTTP cache: the new version must not be made of old files.
+  // Revalidated with the server (ETag): the new version is never made of stale files, and
+  // what the page has just downloaded is not downloaded twice.
   event.waitUntil(
-    caches.open(CACHE).then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload" })))),
+    caches.open(CACHE).then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "no-cache" })))),
   );
   // No skipWaiting here: the till tells us when it is between two tickets.
 });

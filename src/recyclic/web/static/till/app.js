@@ -102,13 +102,28 @@ class Till {
       this.setOffline(false);
       const sameCashier = this.context?.user?.id === this.api.user.id;
       if (!sameCashier || !this.context || this.screen === "offline") await this.load();
-      else fetchContext(this.api, this.device).then((context) => { this.context = context; }).catch(() => {});
+      else this.#refreshContext();
       this.outbox.drain();
     } catch (error) {
       if (error instanceof NetworkError) this.#scheduleReconnect();
       else this.toast(error.message, "error");
     } finally {
       this.reconnecting = false;
+    }
+  }
+
+  /** Fresh data behind the current screen; if the session was closed elsewhere meanwhile,
+   * say so and go to the opening screen (the ticket being built is kept). */
+  async #refreshContext() {
+    try {
+      const before = this.context?.session?.id;
+      this.context = await fetchContext(this.api, this.device);
+      if (before && this.context.session?.id !== before && this.screen !== "close") {
+        this.toast("La session de caisse a été clôturée depuis un autre appareil.", "warn", 0);
+        this.route();
+      }
+    } catch {
+      // Still the saved context: the next reconnection tries again.
     }
   }
 
@@ -152,6 +167,7 @@ class Till {
     render(this.root, screen === "lock" ? null : this.#header(), main, h("div", { id: "toasts", class: "toasts", role: "status", "aria-live": "polite" }));
     this.refreshStatus();
     this.#applyWaitingUpdate();
+    this.metrics.ready ??= performance.now();
   }
 
   #header() {
@@ -216,8 +232,9 @@ class Till {
     const total = this.ticket.total();
     const change = settle(total, payments).changeCents;
     const id = crypto.randomUUID();
-    // The server's clock (estimated), and never before the session opened.
-    const soldAt = Math.max(this.api.now().getTime(), Date.parse(this.context.session.opened_at));
+    // The server's clock (estimated), and never before the session opened (+1 ms: the
+    // opening time has microseconds that a JavaScript date rounds down).
+    const soldAt = Math.max(this.api.now().getTime(), Date.parse(this.context.session.opened_at) + 1);
     const body = this.ticket.toSale({ id, sessionId: this.context.session.id, createdAt: new Date(soldAt).toISOString(), payments });
     await this.outbox.add(body, total);
     this.lastSale = { id, total, change, body };

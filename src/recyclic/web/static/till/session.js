@@ -51,7 +51,7 @@ async function showTickets(till) {
     const [pending, attention] = await Promise.all([till.outbox.pending(), till.outbox.attention()]);
     let sent = [];
     let unreachable = false;
-    if (!till.offline) {
+    if (!till.offline && session) {
       try {
         sent = (await till.api.get(`/sales?session_id=${session.id}&limit=100`)).items;
       } catch (error) {
@@ -74,8 +74,8 @@ async function showTickets(till) {
       ),
       pending.length ? h("h3", { text: "En attente d'envoi" }) : null,
       pending.map((entry) => h("div", { class: "ticket-row", dataset: { ticket: entry.id } }, h("span", { text: TIME.format(new Date(entry.created_at)) }), h("span", { class: "amount", text: formatEuros(entry.total_cents) }), h("span", { class: "muted", text: "en attente" }))),
-      h("h3", { text: "Envoyés" }),
-      unreachable || till.offline ? h("p", { class: "hint", text: "Hors ligne : la liste des tickets envoyés n'est pas disponible." }) : null,
+      session ? h("h3", { text: "Envoyés" }) : null,
+      session && (unreachable || till.offline) ? h("p", { class: "hint", text: "Hors ligne : la liste des tickets envoyés n'est pas disponible." }) : null,
       sent.map((sale) =>
         h(
           "div",
@@ -87,10 +87,10 @@ async function showTickets(till) {
           isAdmin(till.api.user) && !sale.refund_of && sale.status !== "refunded" ? h("button", { type: "button", class: "button", text: "Rembourser", dataset: { refund: sale.id }, on: { click: async () => { await refund(till, sale); load(); } } }) : null,
         ),
       ),
-      !unreachable && !till.offline && !sent.length ? h("p", { class: "hint", text: "Aucun ticket envoyé dans cette session." }) : null,
+      session && !unreachable && !till.offline && !sent.length ? h("p", { class: "hint", text: "Aucun ticket envoyé dans cette session." }) : null,
     );
   };
-  const shown = openDialog({ title: "Tickets de la session", className: "wide-dialog", content: list, actions: [{ label: "Fermer", primary: true }] });
+  const shown = openDialog({ title: session ? "Tickets de la session" : "Tickets à vérifier", className: "wide-dialog", content: list, actions: [{ label: "Fermer", primary: true }] });
   await load();
   await shown;
   till.refreshStatus();
