@@ -4,8 +4,8 @@ Each process brings its memory of a site's validated deposits up to date by aski
 changed since its last look; this index makes that an index range scan that usually returns
 nothing, however long the site's history.
 
-Revision ID: 0009_deposit_learning_index
-Revises: 0008
+Revision ID: 0010_deposit_learning_index
+Revises: 0009_devices
 Create Date: 2026-12-06
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0009_deposit_learning_index"
-down_revision: str | Sequence[str] | None = "0008"
+revision: str = "0010_deposit_learning_index"
+down_revision: str | Sequence[str] | None = "0009_devices"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
