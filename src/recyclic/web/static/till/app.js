@@ -55,10 +55,18 @@ class Till {
       await this.load();
     } catch (error) {
       if (error instanceof NetworkError) return this.startOffline();
+      if (error instanceof ApiError && (error.status === 429 || error.status === 503)) return this.retryLater(error);
       this.fatal(error);
     } finally {
       this.outbox.start();
     }
+  }
+
+  /** The server is busy or limits logins from this address: wait as it asks, then retry. */
+  retryLater(error) {
+    const seconds = Math.min(120, Math.max(5, Number(error.headers?.get?.("Retry-After")) || 15));
+    render(this.root, h("main", { class: "till-message card" }, h("h1", { text: "La caisse redémarre dans un instant" }), h("p", { text: `${error.message} Nouvel essai automatique dans ${seconds} s.` })));
+    setTimeout(() => location.reload(), seconds * 1000);
   }
 
   /** Fresh context from the server, then the right screen. */
