@@ -220,12 +220,18 @@ class Till {
     this.counts = { pending, attention: attention.length };
     const area = $("#till-status");
     if (!area) return;
+    const offline = this.offline || this.outbox.blocked === "offline";
+    area.closest(".till-header")?.classList.toggle("till-header-offline", offline);
     const badges = [
-      this.offline || this.outbox.blocked === "offline"
+      offline
         ? h("span", { class: "badge badge-off", dataset: { status: "offline" }, text: "● Hors ligne" })
         : h("span", { class: "badge badge-ok", dataset: { status: "online" }, text: "● En ligne" }),
     ];
     if (pending) badges.push(h("span", { class: "badge badge-warn", dataset: { status: "pending" }, text: `${pending} ticket${pending > 1 ? "s" : ""} en attente` }));
+    if (pending && this.outbox.blocked === "auth" && !this.offline) {
+      // The session expired (or was ended elsewhere): the tickets wait for a new login.
+      badges.push(h("button", { type: "button", class: "badge badge-off badge-button", dataset: { status: "login" }, text: "Reconnexion nécessaire", on: { click: () => this.lock() } }));
+    }
     if (attention.length) {
       badges.push(h("button", { type: "button", class: "badge badge-off badge-button", dataset: { status: "attention" }, text: `⚠ ${attention.length} ticket${attention.length > 1 ? "s" : ""} à vérifier`, on: { click: () => openMenu(this, "attention") } }));
     }
