@@ -218,3 +218,17 @@ async def test_the_till_in_portrait(browser: object, web_server: object, web_sho
         assert web.problems == []
     finally:
         await web.context.close()
+
+
+async def test_the_home_page_sends_people_to_the_page_of_their_role(
+    web_page: BrowserPage, web_shop: WebShop
+) -> None:
+    page = web_page.page
+    await web_page.goto("/")
+    await page.wait_for_url("**/connexion")
+    await page.fill("#pin-telegram", str(web_shop.cashier.telegram_id))
+    await page.fill("#pin-code", "4821")
+    await page.click("#pin-form button[type=submit]")
+    await page.wait_for_url("**/caisse")
+    await web_page.goto("/")
+    await page.wait_for_url("**/caisse")
