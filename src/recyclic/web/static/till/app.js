@@ -45,13 +45,7 @@ class Till {
     window.addEventListener("offline", () => this.setOffline(true));
     document.addEventListener("keydown", (event) => this.keydown?.(event));
     try {
-      this.device = await pairedDevice(this.api);
-      try {
-        await this.api.refresh();
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 401) return this.lock();
-        throw error;
-      }
+      if (!(await this.#signIn())) return this.lock();
       await this.load();
     } catch (error) {
       if (error instanceof NetworkError) return this.startOffline();
@@ -67,6 +61,19 @@ class Till {
     const seconds = Math.min(120, Math.max(5, Number(error.headers?.get?.("Retry-After")) || 15));
     render(this.root, h("main", { class: "till-message card" }, h("h1", { text: "La caisse redémarre dans un instant" }), h("p", { text: `${error.message} Nouvel essai automatique dans ${seconds} s.` })));
     setTimeout(() => location.reload(), seconds * 1000);
+  }
+
+  /** Is this tablet paired, and is someone logged in? An access token from the refresh
+   * cookie; false when there is none (log in again). Network errors propagate. */
+  async #signIn() {
+    this.device = await pairedDevice(this.api);
+    try {
+      await this.api.refresh();
+      return true;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) return false;
+      throw error;
+    }
   }
 
   /** Fresh context from the server, then the right screen. */
@@ -100,13 +107,7 @@ class Till {
     if (this.reconnecting) return;
     this.reconnecting = true;
     try {
-      this.device = await pairedDevice(this.api);
-      try {
-        await this.api.refresh();
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 401) return this.lock();
-        throw error;
-      }
+      if (!(await this.#signIn())) return this.lock();
       this.setOffline(false);
       const sameCashier = this.context?.user?.id === this.api.user.id;
       if (!sameCashier || !this.context || this.screen === "offline") await this.load();
