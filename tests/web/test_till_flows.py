@@ -230,5 +230,9 @@ async def test_the_home_page_sends_people_to_the_page_of_their_role(
     await page.fill("#pin-code", "4821")
     await page.click("#pin-form button[type=submit]")
     await page.wait_for_url("**/caisse")
+    # Let the till finish its start (its refresh rotates the cookie): leaving in the middle
+    # would drop the new cookie, and presenting the spent one again ends the session.
+    await page.wait_for_selector("[data-register]")
     await web_page.goto("/")
     await page.wait_for_url("**/caisse")
+    await page.wait_for_selector("[data-register]")
