@@ -13,6 +13,7 @@ from recyclic.models.deposit import (
     Destination,
     DonorType,
 )
+from recyclic.models.imports import ImportCursor, ImportReject
 from recyclic.models.journal import Closing, ClosingKind, JournalEntry, JournalHead
 from recyclic.models.outbound_flow import OutboundDestination, OutboundFlow
 from recyclic.models.outbox import JobStatus, OutboxJob
@@ -36,6 +37,8 @@ __all__ = [
     "DepositStatus",
     "Destination",
     "DonorType",
+    "ImportCursor",
+    "ImportReject",
     "JobStatus",
     "JournalEntry",
     "JournalHead",
