@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -170,6 +170,13 @@ class OressourceImport:
             rows = await reconcile(session, prepared.site, by_year, SOURCE)
             reasons = await ImportRepository(session).reject_counts(prepared.site.id, SOURCE)
         return rows, reasons
+
+    async def refused_rows(self, site: Site) -> AsyncIterator[str]:
+        """Every refused row of the site's Oressource imports: table, id, reason, detail."""
+        async with self.units(write=False) as session:
+            async for reject in ImportRepository(session).rejects(site.id, SOURCE):
+                where = f"{reject.source_table} {reject.source_id}"
+                yield f"{where} — {reject.reason} : {reject.detail}"
 
     async def _set_up(
         self, prepared: Prepared, since: date | None, run_id: uuid.UUID

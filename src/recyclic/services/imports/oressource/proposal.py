@@ -105,7 +105,14 @@ def build_proposal(
 ) -> list[ProposedEntry]:
     """One entry per source entry the history uses: the file's value, else a proposal."""
     entries: list[ProposedEntry] = []
-    used = sorted(stakes, key=lambda key: (key[0], str(key[1]).zfill(12)))
+    used = sorted(
+        (
+            key
+            for key in stakes
+            if key[0] == "classes_sorties" or reference.name(key[0], key[1]) is not None
+        ),
+        key=lambda key: (SECTIONS.index(key[0]), str(key[1]).zfill(12)),
+    )
     type_codes: dict[int, str] = {}
     for section, source_id in used:
         if section == "grille_objets" or not source_id:
@@ -133,7 +140,7 @@ def _entry(
 ) -> ProposedEntry:
     name = (
         reference.name(section, source_id) if section != "classes_sorties" else str(source_id)
-    ) or f"{section} n° {source_id} (absent de la table)"
+    ) or f"{section} n° {source_id}"
     at_stake = stakes.get((section, source_id), new_totals())
     value, origin, confidence = given.get(section, source_id), "fichier", None
     if value is None:
