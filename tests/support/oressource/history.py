@@ -120,9 +120,8 @@ class Generator:
         rows = self.buffers.pop(table, [])
         if rows:
             marks = ", ".join(["%s"] * len(rows[0]))
-            self.cursor.executemany(
-                f"INSERT INTO {table} ({self.columns[table]}) VALUES ({marks})", rows
-            )
+            statement = f"INSERT INTO {table} ({self.columns[table]}) VALUES ({marks})"  # noqa: S608
+            self.cursor.executemany(statement, rows)
 
     def _id(self, table: str) -> int:
         value = self.next_id[table]
@@ -163,16 +162,20 @@ class Generator:
         }
         for table, rows in simple.items():
             for i, name in rows:
-                c.execute(f"INSERT INTO {table} (id, nom, description, couleur) "
-                          "VALUES (%s, %s, '', '#000')", (i, name))  # fmt: skip
+                statement = f"INSERT INTO {table} (id, nom, description, couleur) "  # noqa: S608
+                c.execute(statement + "VALUES (%s, %s, '', '#000')", (i, name))
         for i, name in TOWNS:
             c.execute("INSERT INTO localites (id, nom, couleur, relation_openstreetmap, "
                       "commentaire) VALUES (%s, %s, '', '', '')", (i, name))  # fmt: skip
-        for table, names in (("points_collecte", ["Boutique"]), ("points_vente", ["Boutique", "Braderie"]),
-                             ("points_sortie", ["Atelier"])):  # fmt: skip
+        places = {
+            "points_collecte": ["Boutique"],
+            "points_vente": ["Boutique", "Braderie"],
+            "points_sortie": ["Atelier"],
+        }
+        for table, names in places.items():
             for i, name in enumerate(names, start=1):
-                c.execute(f"INSERT INTO {table} (id, nom, adresse, couleur, commentaire) "
-                          "VALUES (%s, %s, '', '', '')", (i, name))  # fmt: skip
+                statement = f"INSERT INTO {table} (id, nom, adresse, couleur, commentaire) "  # noqa: S608
+                c.execute(statement + "VALUES (%s, %s, '', '', '')", (i, name))
         for i, name in ((1, "Ecologic"), (2, "Paprec")):
             c.execute("INSERT INTO filieres_sortie (id, nom, id_type_dechet_evac, couleur, "
                       "description) VALUES (%s, %s, 'a1a2', '', '')", (i, name))  # fmt: skip
@@ -186,9 +189,12 @@ class Generator:
             broken = rng.random() < 0.002
             if broken:
                 comment = mojibake("étagère") + " et étagère"  # half decoded twice: unreadable
-            self._add("collectes", "id, timestamp, id_type_collecte, localisation, "
-                      "id_point_collecte, commentaire",
-                      (collection, at, rng.choice((1, 1, 2)), rng.choice((1, 2)), 1, comment))  # fmt: skip
+            kind, town = rng.choice((1, 1, 2)), rng.choice((1, 2))
+            self._add(
+                "collectes",
+                "id, timestamp, id_type_collecte, localisation, id_point_collecte, commentaire",
+                (collection, at, kind, town, 1, comment),
+            )
             for _ in range(min(rng.choice((1, 2, 3)), weighings - done)):
                 type_id, _, code, (low, high), _ = rng.choice(TYPES)
                 kg = self._kg(low, high)
@@ -210,8 +216,12 @@ class Generator:
         while done < lines:
             sale, at = self._id("ventes"), self._moment(years)
             refund = rng.random() < 0.02
-            self._add("ventes", "id, id_moyen_paiement, timestamp, commentaire, id_point_vente",
-                      (sale, rng.choice((1, 1, 1, 2, 3)), at, "", rng.choice((1, 1, 2))))  # fmt: skip
+            method, point = rng.choice((1, 1, 1, 2, 3)), rng.choice((1, 1, 2))
+            self._add(
+                "ventes",
+                "id, id_moyen_paiement, timestamp, commentaire, id_point_vente",
+                (sale, method, at, "", point),
+            )
             for _ in range(min(rng.choice((1, 2, 3)), lines - done)):
                 type_id, _, code, (low, high), (p_low, p_high) = rng.choice(TYPES)
                 object_id = None
