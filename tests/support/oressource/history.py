@@ -162,7 +162,7 @@ class Generator:
         }
         for table, rows in simple.items():
             for i, name in rows:
-                statement = f"INSERT INTO {table} (id, nom, description, couleur) "  # noqa: S608
+                statement = f"INSERT INTO {table} (id, nom, description, couleur) "
                 c.execute(statement + "VALUES (%s, %s, '', '#000')", (i, name))
         for i, name in TOWNS:
             c.execute("INSERT INTO localites (id, nom, couleur, relation_openstreetmap, "
@@ -174,7 +174,7 @@ class Generator:
         }
         for table, names in places.items():
             for i, name in enumerate(names, start=1):
-                statement = f"INSERT INTO {table} (id, nom, adresse, couleur, commentaire) "  # noqa: S608
+                statement = f"INSERT INTO {table} (id, nom, adresse, couleur, commentaire) "
                 c.execute(statement + "VALUES (%s, %s, '', '', '')", (i, name))
         for i, name in ((1, "Ecologic"), (2, "Paprec")):
             c.execute("INSERT INTO filieres_sortie (id, nom, id_type_dechet_evac, couleur, "
