@@ -161,6 +161,7 @@ _TABLES = {
     "sales": "ventes",
     "sale_lines": "lignes de vente",
     "cash_sessions": "sessions de caisse importées",
+    "sale_payments": "paiements",
     "outbound_flows": "sorties",
 }
 

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, literal, select, tuple_
+from sqlalchemy import case, delete, func, literal, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,7 +16,8 @@ from recyclic.models.cash import CashSession
 from recyclic.models.deposit import Deposit
 from recyclic.models.imports import ImportCursor, ImportReject
 from recyclic.models.outbound_flow import OutboundFlow
-from recyclic.models.sale import Sale
+from recyclic.models.sale import Sale, SaleLine, SalePayment
+from recyclic.repositories.sale_repository import Takings
 
 _WITH_IDS: dict[str, Any] = {
     "deposits": Deposit,
@@ -117,5 +118,82 @@ class ImportRepository:
         )
         return {str(reason): int(count) for reason, count in rows}
 
-    async def imported_sessions(self, ids: Sequence[uuid.UUID]) -> list[CashSession]:
-        return list(await self.session.scalars(select(CashSession).where(CashSession.id.in_(ids))))
+    async def reopen_sessions(self, ids: Sequence[uuid.UUID]) -> None:
+        """Mark imported sessions whose sales changed: their Z report is written again."""
+        if ids:
+            await self.session.execute(
+                update(CashSession).where(CashSession.id.in_(ids)).values(closing_report=None)
+            )
+
+    async def sessions_to_close(self, site_id: uuid.UUID, *, limit: int) -> list[CashSession]:
+        """Imported sessions of the site still waiting for their Z report."""
+        return list(
+            await self.session.scalars(
+                select(CashSession)
+                .where(
+                    CashSession.site_id == site_id,
+                    CashSession.imported_from.is_not(None),
+                    CashSession.closing_report.is_(None),
+                )
+                .order_by(CashSession.id)
+                .limit(limit)
+            )
+        )
+
+    async def session_figures(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Takings]:
+        """Each session's counts and sums (as `CashSessionRepository.figures`), for many
+        sessions in four grouped statements; imported sessions have no cash movements."""
+        figures = {session_id: Takings() for session_id in ids}
+        is_refund = Sale.refund_of.is_not(None)
+        tickets = await self.session.execute(
+            select(
+                Sale.session_id,
+                func.count(case((~is_refund, 1))),
+                func.count(case((is_refund, 1))),
+                func.coalesce(func.sum(case((~is_refund, Sale.total_cents), else_=0)), 0),
+                func.coalesce(func.sum(case((is_refund, Sale.total_cents), else_=0)), 0),
+                func.coalesce(func.sum(Sale.change_cents), 0),
+            )
+            .where(Sale.session_id.in_(ids))
+            .group_by(Sale.session_id)
+        )
+        for session_id, sales, refunds, sold, refunded, change in tickets:
+            row = figures[session_id]
+            row.sales_count, row.refunds_count = int(sales), int(refunds)
+            row.sales_cents, row.refunds_cents = int(sold), int(refunded)
+            row.change_cents = int(change)
+        payments = await self.session.execute(
+            select(SalePayment.session_id, SalePayment.method, func.sum(SalePayment.amount_cents))
+            .where(SalePayment.session_id.in_(ids))
+            .group_by(SalePayment.session_id, SalePayment.method)
+            .order_by(SalePayment.session_id, SalePayment.method)
+        )
+        for session_id, method, total in payments:
+            figures[session_id].payments[str(method)] = int(total or 0)
+        categories = await self.session.execute(
+            select(
+                Sale.session_id,
+                SaleLine.category,
+                func.coalesce(func.sum(SaleLine.quantity), 0),
+                func.coalesce(func.sum(SaleLine.line_total_cents), 0),
+                func.coalesce(func.sum(SaleLine.weight_g), 0),
+            )
+            .join(Sale, Sale.id == SaleLine.sale_id)
+            .where(Sale.session_id.in_(ids))
+            .group_by(Sale.session_id, SaleLine.category)
+            .order_by(Sale.session_id, SaleLine.category)
+        )
+        for session_id, code, quantity, cents, grams in categories:
+            figures[session_id].categories.append(
+                (str(code), int(quantity or 0), int(cents or 0), int(grams or 0))
+            )
+        rates = await self.session.execute(
+            select(Sale.session_id, SaleLine.vat_rate_bp, func.sum(SaleLine.line_total_cents))
+            .join(Sale, Sale.id == SaleLine.sale_id)
+            .where(Sale.session_id.in_(ids))
+            .group_by(Sale.session_id, SaleLine.vat_rate_bp)
+            .order_by(Sale.session_id, SaleLine.vat_rate_bp)
+        )
+        for session_id, rate, cents in rates:
+            figures[session_id].vat.append((int(rate), int(cents or 0)))
+        return figures

@@ -37,7 +37,13 @@ from recyclic.services.imports.oressource.proposal import (
 )
 from recyclic.services.imports.oressource.reference import Reference, load_reference
 from recyclic.services.imports.oressource.source import OressourceSource, parse_source_url
-from recyclic.services.imports.oressource.writer import JOURNAL_KIND, Batch, BatchWriter, RunInfo
+from recyclic.services.imports.oressource.writer import (
+    JOURNAL_KIND,
+    Batch,
+    BatchWriter,
+    RunInfo,
+    close_sessions,
+)
 from recyclic.services.imports.reconciliation import ReconciledRow, reconcile
 from recyclic.services.people.sites import SiteService
 from recyclic.utils.periods import zone
@@ -157,6 +163,8 @@ class OressourceImport:
             if progress:
                 progress(stream, label, total, 0)
             await self._stream(prepared, ctx, run, stream, since_at, report, digests, progress)
+            if stream == "ventes":
+                await self._close_sessions(prepared.site, run)
         if report.written or report.refused:
             await self._journal_run(prepared.site, run, report, digests.hexdigest())
         report.reconciliation, report.reasons = await self.reconcile(prepared)
@@ -300,6 +308,14 @@ class OressourceImport:
             rows = [] if since else source.orphan_sale_weighings_after(after, self.batch_rows)
             convert.convert_orphans(stream, rows, out, parent="ligne de vente")
         return [int(row[0]) for row in rows], out
+
+    async def _close_sessions(self, site: Site, run: RunInfo) -> None:
+        """The Z report of every imported session whose sales changed (this run's, or an
+        interrupted run's)."""
+        while True:
+            async with self.units() as session:
+                if not await close_sessions(session, site, run, limit=500):
+                    return
 
     async def _journal_run(
         self, site: Site, run: RunInfo, report: ImportReport, digest: str

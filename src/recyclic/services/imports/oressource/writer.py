@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from recyclic.models.cash import CashRegister, SessionStatus
 from recyclic.models.site import Site
 from recyclic.repositories.bulk_repository import BulkRepository
-from recyclic.repositories.cash_repository import CashSessionRepository
 from recyclic.repositories.import_repository import ImportRepository
 from recyclic.schemas.site import SiteSettings
 from recyclic.services.cash.journal import JournalService
@@ -98,7 +97,8 @@ class BatchWriter:
             await self.imports.forget_rejects(self.site.id, SOURCE, table, batch.source_ids)
         await self.bulk.copy("import_rejects", _REJECT_COLUMNS, self._rejects(converted, now))
         result.refused = len(converted.refusals)
-        await self._close_sessions(list(converted.sessions))
+        # Their Z reports are written again once the stream is over (`close_sessions`).
+        await self.imports.reopen_sessions(list(converted.sessions))
         result.digest = digest.hexdigest()
         if result.written or result.refused:
             await self._journal(batch, result, now)
@@ -141,27 +141,6 @@ class BatchWriter:
             for r in converted.refusals
         ]  # fmt: skip
 
-    async def _close_sessions(self, session_ids: list[uuid.UUID]) -> None:
-        """Recompute each touched imported session's totals and Z report from its sales."""
-        if not session_ids:
-            return
-        figures_of = CashSessionRepository(self.session)
-        vat_mode = SiteSettings.of(self.site.settings).vat_mode
-        for session in await self.imports.imported_sessions(session_ids):
-            figures = await figures_of.figures(session.id)
-            expected = figures.expected_cash(session.opening_cents)
-            session.expected_cents = session.actual_cents = expected
-            session.variance_cents = session.kept_float_cents = 0
-            session.bank_deposit_cents = expected
-            session.closing_report = session_report(
-                session,
-                figures,
-                site=self.site,
-                register=self.run.registers.get(session.register_id),
-                vat_mode=vat_mode,
-                stale=False,
-            )
-
     async def _journal(self, batch: Batch, result: BatchResult, now: datetime) -> None:
         journal = JournalService(self.session)
         lock = await journal.lock(self.site.id)
@@ -184,3 +163,29 @@ class BatchWriter:
                 "rows_sha256": result.digest,
             },
         )
+
+
+async def close_sessions(session: AsyncSession, site: Site, run: RunInfo, *, limit: int) -> int:
+    """Write the totals and Z report of up to `limit` imported sessions waiting for them;
+    how many were closed (0: none left)."""
+    imports = ImportRepository(session)
+    waiting = await imports.sessions_to_close(site.id, limit=limit)
+    if not waiting:
+        return 0
+    figures = await imports.session_figures([s.id for s in waiting])
+    vat_mode = SiteSettings.of(site.settings).vat_mode
+    for cash_session in waiting:
+        totals = figures[cash_session.id]
+        expected = totals.expected_cash(cash_session.opening_cents)
+        cash_session.expected_cents = cash_session.actual_cents = expected
+        cash_session.variance_cents = cash_session.kept_float_cents = 0
+        cash_session.bank_deposit_cents = expected
+        cash_session.closing_report = session_report(
+            cash_session,
+            totals,
+            site=site,
+            register=run.registers.get(cash_session.register_id),
+            vat_mode=vat_mode,
+            stale=False,
+        )
+    return len(waiting)
