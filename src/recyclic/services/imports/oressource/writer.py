@@ -88,7 +88,7 @@ class BatchWriter:
         digest = hashlib.sha256()
         for table in _ORDER:
             for row in rows.get(table, []):
-                digest.update(orjson.dumps(row, option=orjson.OPT_PASSTHROUGH_SUBCLASS) + b"\n")
+                digest.update(orjson.dumps(row, default=str) + b"\n")
             await self.bulk.copy(table, _COLUMNS[table], rows.get(table, []))
             if rows.get(table):
                 result.written[table] = len(rows[table])
