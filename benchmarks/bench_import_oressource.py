@@ -61,10 +61,6 @@ def _source(name: str, scale: float, reuse: bool) -> Shop:
 async def _fresh_recyclic(url: str) -> None:
     if url.startswith("postgresql"):
         await recreate_postgres(url)
-    else:
-        path = url.split("///", 1)[1]
-        for suffix in ("", "-wal", "-shm"):
-            Path(path + suffix).unlink(missing_ok=True)
     database = Database(create_async_engine(url))
     try:
         await upgrade(database.bind)  # type: ignore[arg-type]
@@ -114,6 +110,9 @@ def main() -> None:
         mapping.write_text(shop.mapping_yaml(), encoding="utf-8")
         results = {}
         for name, label in ((small_name, "fifth"), (args.source_database, "full")):
+            if not url.startswith("postgresql"):
+                for suffix in ("", "-wal", "-shm"):
+                    Path(url.split("///", 1)[1] + suffix).unlink(missing_ok=True)
             asyncio.run(_fresh_recyclic(url))
             source = f"mysql://root@127.0.0.1:3306/{name}"
             # Each size in its own process, so that RUSAGE_CHILDREN is that import's peak.

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from sqlalchemy import case, delete, func, literal, select, tuple_, update
+from sqlalchemy import case, delete, func, literal, null, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -119,10 +119,11 @@ class ImportRepository:
         return {str(reason): int(count) for reason, count in rows}
 
     async def reopen_sessions(self, ids: Sequence[uuid.UUID]) -> None:
-        """Mark imported sessions whose sales changed: their Z report is written again."""
+        """Mark imported sessions whose sales changed: their Z report is written again.
+        (SQL NULL, not JSON null: `sessions_to_close` looks for IS NULL.)"""
         if ids:
             await self.session.execute(
-                update(CashSession).where(CashSession.id.in_(ids)).values(closing_report=None)
+                update(CashSession).where(CashSession.id.in_(ids)).values(closing_report=null())
             )
 
     async def sessions_to_close(self, site_id: uuid.UUID, *, limit: int) -> list[CashSession]:

@@ -101,6 +101,16 @@ async def test_every_imported_row_is_in_the_reports_to_the_gram_and_the_cent(
         )
     assert result.ok, result
     assert kinds == {"import"}
+    async with database.unit_of_work(write=False) as session:
+        sessions = list(
+            await session.scalars(select(CashSession).where(CashSession.site_id == site.id))
+        )
+    # One closed session per day and point of sale, each with its Z report.
+    assert sessions
+    assert all(s.imported_from and s.closing_report for s in sessions)
+    assert sum(s.closing_report["totals"]["net_cents"] for s in sessions) == sum(
+        v[3] for v in _expected(shop).values()
+    )
 
 
 async def _refusals(database: Database, site: Site) -> list[ImportReject]:

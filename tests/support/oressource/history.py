@@ -128,8 +128,12 @@ class Generator:
         self.next_id[table] = value + 1
         return value
 
-    def _moment(self, years: int) -> datetime:
-        day = self.rng.randrange(365 * years)
+    def _moment(self, years: int, progress: float) -> datetime:
+        """A date that moves forward with the ids, as a shop records its days; one row in a
+        hundred is entered late (antedated), as Oressource allows."""
+        day = int(progress * 365 * years)
+        if self.rng.random() < 0.01:
+            day = self.rng.randrange(365 * years)
         start = datetime(self.first_year, 1, 1) + timedelta(days=day)
         return start + timedelta(seconds=self.rng.randrange(9 * 3600, 19 * 3600))
 
@@ -184,7 +188,7 @@ class Generator:
         """Collections of one to three weighings each; a few broken comments."""
         rng, done = self.rng, 0
         while done < weighings:
-            collection, at = self._id("collectes"), self._moment(years)
+            collection, at = self._id("collectes"), self._moment(years, done / weighings)
             comment = rng.choice(["", "", "", mojibake("très bon état"), "RAS"])
             broken = rng.random() < 0.002
             if broken:
@@ -214,7 +218,7 @@ class Generator:
         for object_id, _, type_id, code in OBJECTS:
             objects_of[type_id].append((object_id, code))
         while done < lines:
-            sale, at = self._id("ventes"), self._moment(years)
+            sale, at = self._id("ventes"), self._moment(years, done / lines)
             refund = rng.random() < 0.02
             method, point = rng.choice((1, 1, 1, 2, 3)), rng.choice((1, 1, 2))
             self._add(
@@ -252,7 +256,7 @@ class Generator:
         rng = self.rng
         for n in range(weighings):
             if n % 3 == 0:
-                exit_id, at = self._id("sorties"), self._moment(years)
+                exit_id, at = self._id("sorties"), self._moment(years, n / weighings)
                 exit_class = rng.choice(EXITS)
                 self._add("sorties", "id, timestamp, classe, id_filiere, id_convention, "
                           "id_type_sortie, id_point_sortie, commentaire",

@@ -36,6 +36,7 @@ from recyclic.services.imports.oressource.proposal import (
     proposal_mapping,
 )
 from recyclic.services.imports.oressource.reference import Reference, load_reference
+from recyclic.services.imports.oressource.sales import convert_sales
 from recyclic.services.imports.oressource.source import OressourceSource, parse_source_url
 from recyclic.services.imports.oressource.writer import (
     JOURNAL_KIND,
@@ -297,7 +298,7 @@ class OressourceImport:
         elif stream == "ventes":
             sales = source.sales_after(after, self.batch_rows // 2, since)
             rows = sales.sales
-            convert.convert_sales(ctx, sales.sales, sales.lines, out)
+            convert_sales(ctx, sales.sales, sales.lines, out)
         elif stream == "pesees_sorties":
             rows = source.exits_after(after, self.batch_rows, since)
             convert.convert_exits(ctx, rows, out)

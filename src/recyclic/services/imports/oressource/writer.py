@@ -23,13 +23,15 @@ from recyclic.services.cash.z_report import session_report
 from recyclic.services.imports.oressource.convert import (
     DEPOSIT_COLUMNS,
     FLOW_COLUMNS,
+    SOURCE,
+    Context,
+    Converted,
+)
+from recyclic.services.imports.oressource.sales import (
     LINE_COLUMNS,
     PAYMENT_COLUMNS,
     SALE_COLUMNS,
     SESSION_COLUMNS,
-    SOURCE,
-    Context,
-    Converted,
 )
 
 JOURNAL_KIND = "import"
