@@ -26,6 +26,7 @@ from recyclic.repositories.import_repository import ImportRepository
 from recyclic.services.cash.closings import ClosingService
 from recyclic.services.cash.journal import JournalService
 from recyclic.services.imports.oressource.importer import ImportReport, OressourceImport
+from recyclic.services.imports.reconciliation import reported
 from recyclic.services.reporting.figures import category_figures
 from recyclic.utils.periods import make_period
 from tests.factories import Factory
@@ -59,12 +60,7 @@ async def _recyclic_figures(database: Database, site: Site) -> dict[tuple[int, s
         for year in YEARS:
             period = make_period("yearly", date(year, 1, 1), date(year, 12, 31), site.timezone)
             for row in await category_figures(session, site, period):
-                figures = [
-                    row.weight_in_g,
-                    row.weight_sold_g,
-                    row.weight_recycled_g + row.weight_disposed_g + row.weight_donated_g,
-                    row.sales_cents,
-                ]
+                figures = reported(row)
                 if any(figures):
                     found[year, row.code] = figures
     return found

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from recyclic.models.site import Site
 from recyclic.repositories.import_repository import ImportRepository
-from recyclic.services.reporting.figures import category_figures
+from recyclic.services.reporting.figures import CategoryFigures, category_figures
 from recyclic.utils.periods import make_period
 
 FIGURES = ("kg_in", "kg_sold", "kg_out", "takings")
@@ -45,6 +45,17 @@ class ReconciledRow:
         return not any(self.differences)
 
 
+def reported(row: CategoryFigures) -> list[int]:
+    """[grams in, grams sold, grams out, cents] of a report row (out: recycled, disposed and
+    donated together, as Oressource counts its exits)."""
+    return [
+        row.weight_in_g,
+        row.weight_sold_g,
+        row.weight_recycled_g + row.weight_disposed_g + row.weight_donated_g,
+        row.sales_cents,
+    ]
+
+
 async def refused_by_year_and_category(
     session: AsyncSession, site_id: object, source: str
 ) -> dict[tuple[int, str], list[int]]:
@@ -71,12 +82,7 @@ async def reconcile(
     for year in sorted({y for y, _ in keys if 1 <= y <= 9998}):
         period = make_period("yearly", date(year, 1, 1), date(year, 12, 31), site.timezone)
         for row in await category_figures(session, site, period):
-            figures = [
-                row.weight_in_g,
-                row.weight_sold_g,
-                row.weight_recycled_g + row.weight_disposed_g + row.weight_donated_g,
-                row.sales_cents,
-            ]
+            figures = reported(row)
             if any(figures):
                 recyclic[year, row.code] = figures
                 keys.add((year, row.code))

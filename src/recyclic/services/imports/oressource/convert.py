@@ -121,6 +121,25 @@ class Converted:
         self.refusals.append(refusal)
 
 
+UNREADABLE = ("encodage", "commentaire illisible (encodage latin1/UTF-8)")
+
+
+def _accept(
+    out: Converted, row: Refusal, refusal: tuple[str, str] | None, comment: Any
+) -> tuple[bool, str | None]:
+    """(accepted, the row's cleaned comment): the row (`row` names it and what it weighs) is
+    refused for `refusal`, or for an unreadable comment."""
+    try:
+        note, repaired = comment_text(comment)
+    except BrokenText:
+        refusal, note, repaired = refusal or UNREADABLE, None, False
+    if refusal:
+        out.refuse(Refusal(row.table, row.source_id, *refusal, row.year, row.contributions))
+        return False, None
+    out.repaired_texts += repaired
+    return True, note
+
+
 DEPOSIT_COLUMNS = (
     "id", "site_id", "status", "description", "category", "quantity", "weight_g",
     "postal_code", "channel", "human_validated", "validation_notes", "created_by",
@@ -150,14 +169,11 @@ def convert_weighings(ctx: Context, rows: Sequence[tuple[Any, ...]], out: Conver
             refusal = ("categorie_inconnue", f"type de déchet n° {type_id} inconnu")
         elif grams <= 0:
             refusal = ("poids_invalide", f"poids négatif ou nul ({format_kg(grams)})")
-        try:
-            note, repaired = comment_text(comment)
-        except BrokenText:
-            refusal = refusal or ("encodage", "commentaire illisible (encodage latin1/UTF-8)")
-        if refusal:
-            out.refuse(Refusal(table, source_id, *refusal, year), stake)
+        accepted, note = _accept(
+            out, Refusal(table, source_id, "", "", year, stake), refusal, comment
+        )
+        if not accepted:
             continue
-        out.repaired_texts += repaired
         notes = [f"Importé d'Oressource : pesée n° {source_id}, collecte n° {collection}"]
         place = ctx.reference.name("points_collecte", point)
         if place:
@@ -240,14 +256,11 @@ def convert_exits(ctx: Context, rows: Sequence[tuple[Any, ...]], out: Converted)
             refusal = ("sortie_inconnue", f"type de sortie inconnu ({exit_class})")
         elif grams <= 0:
             refusal = ("poids_invalide", f"poids négatif ou nul ({format_kg(grams)})")
-        try:
-            note, repaired = comment_text(comment)
-        except BrokenText:
-            refusal = refusal or ("encodage", "commentaire illisible (encodage latin1/UTF-8)")
-        if refusal:
-            out.refuse(Refusal(table, source_id, *refusal, year), stake)
+        accepted, note = _accept(
+            out, Refusal(table, source_id, "", "", year, stake), refusal, comment
+        )
+        if not accepted:
             continue
-        out.repaired_texts += repaired
         partner = _partner(ctx, exit_class, (recycler, convention, kind), bin_id)
         out.add(
             "outbound_flows",

@@ -10,6 +10,7 @@ from typing import Any
 
 from recyclic.services.cash.pricing import MAX_LINE_CENTS, LineInput, PaymentInput, request_hash
 from recyclic.services.imports.oressource.convert import (
+    UNREADABLE,
     Context,
     Converted,
     Refusal,
@@ -145,8 +146,7 @@ def _sale(ctx: Context, sale: tuple[Any, ...], rows: list[tuple[Any, ...]], out:
     try:
         _, repaired = comment_text(comment)
     except BrokenText:
-        reason = reason or "encodage"
-        detail = detail or "commentaire illisible (encodage latin1/UTF-8)"
+        reason, detail = (reason, detail) if reason else UNREADABLE
     if reason:
         out.refuse(Refusal(table, source_id, reason, detail, year), stake)
         return
