@@ -258,19 +258,23 @@ class OressourceImport:
                     result = await writer.write(
                         Batch(stream, ids, converted), self.now(), move_cursor=move_cursor
                     )
+                for table, count in result.written.items():
+                    report.written[table] = report.written.get(table, 0) + count
+                report.refused += result.refused
+                report.repaired_texts += converted.repaired_texts
+                report.batches += 1
+                digests.update(result.digest.encode())
+                if progress:
+                    progress(stream, "", None, len(ids))
+                if self.after_batch:
+                    await self.after_batch(stream, report.batches)
             except BaseException:
-                pending.cancel()
+                # The next batch is being read in a thread on the same connection: let it
+                # finish before the caller closes that connection.
+                await asyncio.wait([pending])
+                if not pending.cancelled() and pending.exception() is None:
+                    pending.result()
                 raise
-            for table, count in result.written.items():
-                report.written[table] = report.written.get(table, 0) + count
-            report.refused += result.refused
-            report.repaired_texts += converted.repaired_texts
-            report.batches += 1
-            digests.update(result.digest.encode())
-            if progress:
-                progress(stream, "", None, len(ids))
-            if self.after_batch:
-                await self.after_batch(stream, report.batches)
 
     async def _read(
         self,
