@@ -272,8 +272,8 @@ class OressourceImport:
                 # The next batch is being read in a thread on the same connection: let it
                 # finish before the caller closes that connection.
                 await asyncio.wait([pending])
-                if not pending.cancelled() and pending.exception() is None:
-                    pending.result()
+                if not pending.cancelled():
+                    pending.exception()  # retrieved: its own failure is not the story
                 raise
 
     async def _read(
