@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 
 from recyclic import __version__
 from recyclic.api.errors import register_error_handlers
@@ -25,6 +26,9 @@ from recyclic.jobs.context import JobContext
 from recyclic.jobs.runtime import JobRuntime
 from recyclic.services.ai.ai_service import AIService
 from recyclic.services.messaging.telegram_service import TelegramNotifier
+from recyclic.web.assets import ASSETS_PREFIX, STATIC_DIR
+from recyclic.web.pages import router as web_router
+from recyclic.web.static_files import AssetFiles
 
 API_PREFIX = "/api/v1"
 _SWAGGER_STATIC = "/static/swagger"
@@ -93,6 +97,13 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     register_error_handlers(app)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(api_router, prefix=API_PREFIX)
+    app.include_router(web_router)
+    # Compressed: the first load of the till on a shop's slow line stays small.
+    app.mount(
+        ASSETS_PREFIX,
+        GZipMiddleware(AssetFiles(directory=STATIC_DIR), minimum_size=1024),
+        name="assets",
+    )
     _mount_offline_docs(app)
     return app
 

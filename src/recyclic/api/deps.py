@@ -15,14 +15,17 @@ from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from recyclic.api.cookies import DEVICE_COOKIE, check_csrf
 from recyclic.core.config import Settings
 from recyclic.core.database import Database
 from recyclic.core.exceptions import Unauthenticated
 from recyclic.core.rate_limit import RateLimiter, enforce
+from recyclic.models.device import PairedDevice
 from recyclic.models.user import Role, User
 from recyclic.services.access.scope import require_role as check_role
 from recyclic.services.access.scope import site_filter, target_site
 from recyclic.services.ai.ai_service import AIService
+from recyclic.services.cash.devices import DeviceService
 from recyclic.services.messaging.telegram_service import NotificationService, TelegramNotifier
 from recyclic.services.people.auth import AuthService
 
@@ -148,3 +151,21 @@ async def limit_auth_by_identity(
 ) -> None:
     """10 authentication requests per minute per Telegram id or user."""
     await enforce(limiter, f"auth:id:{identity}", settings.auth_rate_limit_per_identity)
+
+
+async def get_paired_device(
+    request: Request, session: SessionDep, settings: SettingsDep
+) -> PairedDevice | None:
+    """The paired tablet behind the request's device cookie, if any and still valid.
+
+    A request that presents the cookie is cookie-authenticated: unless it only reads, it
+    must echo the CSRF token."""
+    secret = request.cookies.get(DEVICE_COOKIE)
+    if not secret:
+        return None
+    if request.method not in _READ_ONLY_METHODS:
+        check_csrf(request, settings.secret_key.get_secret_value())
+    return await DeviceService(session).identify(secret)
+
+
+PairedDeviceDep = Annotated[PairedDevice | None, Depends(get_paired_device)]

@@ -13,6 +13,7 @@ from recyclic.models.deposit import (
     Destination,
     DonorType,
 )
+from recyclic.models.device import PairedDevice
 from recyclic.models.imports import ImportCursor, ImportReject
 from recyclic.models.journal import Closing, ClosingKind, JournalEntry, JournalHead
 from recyclic.models.outbound_flow import OutboundDestination, OutboundFlow
@@ -47,6 +48,7 @@ __all__ = [
     "OutboundDestination",
     "OutboundFlow",
     "OutboxJob",
+    "PairedDevice",
     "RefreshToken",
     "Role",
     "Sale",
