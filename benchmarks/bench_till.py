@@ -27,6 +27,7 @@ from benchmarks._common import (
 )
 from tests.factories import Factory
 from tests.web.conftest import CHROMIUM_FLAGS, PIN
+from tests.web.till import wait_for_service_worker, wait_until
 
 from recyclic.core.database import Database
 from recyclic.core.migrations import upgrade
@@ -89,8 +90,7 @@ async def measure(base: str, shop: dict[str, Any], chromium: str) -> None:
         await page.click("#pin-form button[type=submit]")
         await page.wait_for_url("**/caisse")
         await page.wait_for_selector("[data-register]")
-        await page.evaluate("navigator.serviceWorker.ready")
-        await page.wait_for_function("navigator.serviceWorker.controller !== null")
+        await wait_for_service_worker(page)
         await page.wait_for_load_state("networkidle")
         emit("till_first_load_bytes", wire[0] / 1024, "KB")
         emit("till_first_load_seconds", time.perf_counter() - started, "s")
@@ -121,7 +121,7 @@ async def measure(base: str, shop: dict[str, Any], chromium: str) -> None:
         emit("till_checkout_tickets", len(timings))
 
         # 100 tickets made offline, then the network comes back.
-        await page.wait_for_function("document.querySelector('[data-status=\"pending\"]') === null")
+        await wait_until(page, "document.querySelector('[data-status=\"pending\"]') === null")
         await context.set_offline(True)
         for _ in range(TICKETS):
             await _ticket(page)

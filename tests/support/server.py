@@ -40,7 +40,7 @@ class RecyclicServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 60) -> None:
+    def start(self, timeout: float = 120) -> None:
         """Start the server and wait until /health answers."""
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(

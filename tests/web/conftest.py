@@ -26,6 +26,7 @@ from recyclic.models.user import Role, User
 from tests.factories import TEST_SECRET, Factory
 from tests.support.databases import TestDatabase, prepare_test_database
 from tests.support.server import RecyclicServer
+from tests.support.telegram import TEST_BOT_TOKEN, UNREACHABLE_TELEGRAM
 
 SCREENSHOTS = Path(__file__).parents[1] / "artifacts" / "screenshots"
 CHROMIUM_FLAGS = [
@@ -88,6 +89,13 @@ def server_env(settings: Settings) -> dict[str, str]:
         "RECYCLIC_ENV": "development",
         "RECYCLIC_DATABASE_URL": settings.database_url,
         "RECYCLIC_SECRET_KEY": settings.secret_key.get_secret_value(),
+        # Telegram logins are checked with the suite's bot token; nothing reaches Telegram.
+        "RECYCLIC_TELEGRAM_BOT_TOKEN": TEST_BOT_TOKEN,
+        "RECYCLIC_TELEGRAM_API_URL": UNREACHABLE_TELEGRAM,
+        # Every browser of the suite logs in from 127.0.0.1: the per-address limit of a shop
+        # (tested in tests/api) would stop the suite itself.
+        "RECYCLIC_AUTH_RATE_LIMIT_PER_IP": "100000",
+        "RECYCLIC_AUTH_RATE_LIMIT_PER_IDENTITY": "100000",
     }
     if settings.redis_url:
         env["RECYCLIC_REDIS_URL"] = settings.redis_url

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from recyclic.models.sale import Sale
 from tests.factories import auth_headers
+from tests.web.accessibility import assert_accessible
 from tests.web.conftest import BrowserPage, WebShop
 from tests.web.till import Till
 
@@ -19,6 +20,9 @@ async def test_a_full_day_at_the_till(web_page: BrowserPage, web_shop: WebShop) 
     page = web_page.page
 
     # The admin pairs the shop's tablet to the register, then hands it over.
+    await web_page.goto("/connexion")
+    await assert_accessible(page, "connexion")
+    await web_page.shot("connexion")
     await till.login_on_connexion(web_shop.admin.telegram_id)  # type: ignore[arg-type]
     await page.click(f'[data-register="{web_shop.register.id}"]')
     await page.wait_for_selector("#open-amount")
@@ -32,9 +36,16 @@ async def test_a_full_day_at_the_till(web_page: BrowserPage, web_shop: WebShop) 
     # The cashier picks their name on the lock screen and types their PIN.
     await page.wait_for_selector(".cashier-grid")
     await web_page.shot("till-lock")
+    await assert_accessible(page, "lock screen")
+    await page.get_by_role("button", name="Lucas Caisse").click()
+    await page.wait_for_selector(".pin-pad")
+    await assert_accessible(page, "PIN pad")
+    await web_page.shot("till-pin")
+    await page.get_by_role("button", name="Changer de nom").click()
     await till.unlock("Lucas Caisse")
     await page.wait_for_selector("#open-amount")
     await web_page.shot("till-open")
+    await assert_accessible(page, "opening")
     await till.open_session("50")
     assert await page.inner_text(".till-cashier") == "Lucas Caisse"
 
@@ -46,6 +57,7 @@ async def test_a_full_day_at_the_till(web_page: BrowserPage, web_shop: WebShop) 
     await till.sell("4", "TLC")
     assert await till.total_text() == "11,50\u00a0€"
     await web_page.shot("till-ticket")
+    await assert_accessible(page, "selling")
 
     # Split payment: 5 € by card, 10 € in cash → 3.50 € change.
     await till.checkout()
@@ -53,6 +65,7 @@ async def test_a_full_day_at_the_till(web_page: BrowserPage, web_shop: WebShop) 
     await till.pay_amount("cash", "10")
     assert (await page.inner_text("#pay-change")).startswith("3,50")
     await web_page.shot("till-payment")
+    await assert_accessible(page, "payment")
     await till.validate()
     assert await page.inner_text("#change-due") == "3,50\u00a0€"
     await web_page.shot("till-change")
@@ -65,6 +78,7 @@ async def test_a_full_day_at_the_till(web_page: BrowserPage, web_shop: WebShop) 
     assert "11,50" in receipt
     assert web_shop.site.name in receipt
     await web_page.shot("till-receipt")
+    await assert_accessible(page, "receipt")
     await page.get_by_role("button", name="Fermer").click()
 
     # A gift (0 €) needs no payment.
@@ -93,10 +107,12 @@ async def test_a_full_day_at_the_till(web_page: BrowserPage, web_shop: WebShop) 
     await page.fill("#close-kept", "40")
     assert await page.inner_text("#close-bank") == "6,50\u00a0€"
     await web_page.shot("till-close")
+    await assert_accessible(page, "closing")
     await page.click("#close-submit")
     await page.wait_for_selector("#z-report")
     z_report = await page.inner_text("#z-report")
     await web_page.shot("till-z-report")
+    await assert_accessible(page, "Z report")
 
     # The Z report on screen is the server's; its figures are the API's.
     async with httpx.AsyncClient(base_url=web_page.base_url) as api:

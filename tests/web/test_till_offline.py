@@ -14,7 +14,7 @@ from recyclic.models.site import Site
 from tests.factories import auth_headers
 from tests.support.server import RecyclicServer
 from tests.web.conftest import BrowserPage, WebShop, new_browser_page, server_env
-from tests.web.till import Till
+from tests.web.till import Till, wait_for_service_worker
 
 
 async def _open_till(web: BrowserPage, shop: WebShop) -> Till:
@@ -23,12 +23,6 @@ async def _open_till(web: BrowserPage, shop: WebShop) -> Till:
     await web.page.click(f'[data-register="{shop.register.id}"]')
     await till.open_session("50")
     return till
-
-
-async def _wait_for_service_worker(web: BrowserPage) -> None:
-    """Until the service worker controls the page (its cache is then complete)."""
-    await web.page.evaluate("navigator.serviceWorker.ready")
-    await web.page.wait_for_function("navigator.serviceWorker.controller !== null")
 
 
 async def _sale_ids(shop: WebShop) -> set[str]:
@@ -53,7 +47,7 @@ async def test_offline_tickets_survive_a_reload_and_reach_the_server(
 ) -> None:
     till = await _open_till(web_page, web_shop)
     page = web_page.page
-    await _wait_for_service_worker(web_page)
+    await wait_for_service_worker(page)
 
     await web_page.context.set_offline(True)
     for price in ("2", "3", "4", "5", "6"):

@@ -12,6 +12,23 @@ from tests.web.conftest import PIN, BrowserPage
 _KEY_NAMES = {"×": "times", "⌫": "back"}
 
 
+async def wait_until(page: Any, expression: str, seconds: float = 15) -> Any:
+    """Until `expression` (evaluated in the page) is truthy. Polled from here: Playwright's
+    own wait_for_function compiles its predicate with eval, which our CSP forbids."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not (value := await page.evaluate(expression)):
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"still false after {seconds} s: {expression}")
+        await asyncio.sleep(0.1)
+    return value
+
+
+async def wait_for_service_worker(page: Any) -> None:
+    """Until the service worker controls the page (its cache is then complete)."""
+    await page.evaluate("navigator.serviceWorker.ready")
+    await wait_until(page, "navigator.serviceWorker.controller !== null")
+
+
 @dataclass
 class Till:
     """The till page of one browser, with the number of taps made."""

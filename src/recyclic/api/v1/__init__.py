@@ -26,6 +26,7 @@ api_router = APIRouter()
 for router in (
     health.router,
     auth.router,
+    auth.session_router,
     users.router,
     sites.router,
     categories.router,

@@ -226,18 +226,6 @@ async def end_web_session(request: Request, session: SessionDep, settings: Setti
     return answer
 
 
-@router.get("/csrf", response_model=CsrfResponse, summary="Jeton anti-CSRF")
-async def csrf_token(request: Request, response: Response, settings: SettingsDep) -> CsrfResponse:
-    """The CSRF token the web app echoes on cookie-authenticated requests (set as a cookie
-    when the browser has none yet)."""
-    token = request.cookies.get(CSRF_COOKIE)
-    if not token:
-        token = new_csrf_token(settings.secret_key.get_secret_value())
-        set_csrf_cookie(response, token)
-    response.headers["Cache-Control"] = "no-store"
-    return CsrfResponse(csrf_token=token)
-
-
 def _cookie_refresh_token(request: Request, settings: Settings) -> str:
     """The refresh token of the web app's cookie (401 without one; CSRF checked)."""
     token = request.cookies.get(REFRESH_COOKIE)
@@ -259,3 +247,19 @@ async def logout(
     """Revoke the session (the refresh token's family)."""
     await AuthService(session, settings).logout(data.refresh_token, user=user)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+# Not rate-limited: it reveals nothing and costs nothing, and every page asks for it once.
+session_router = APIRouter(prefix="/auth", tags=["authentification"])
+
+
+@session_router.get("/csrf", response_model=CsrfResponse, summary="Jeton anti-CSRF")
+async def csrf_token(request: Request, response: Response, settings: SettingsDep) -> CsrfResponse:
+    """The CSRF token the web app echoes on cookie-authenticated requests (set as a cookie
+    when the browser has none yet)."""
+    token = request.cookies.get(CSRF_COOKIE)
+    if not token:
+        token = new_csrf_token(settings.secret_key.get_secret_value())
+        set_csrf_cookie(response, token)
+    response.headers["Cache-Control"] = "no-store"
+    return CsrfResponse(csrf_token=token)

@@ -60,7 +60,11 @@ export class Api {
       await this.refresh();
       response = await this.#fetch(method, path, { json, headers, auth, timeout });
     }
-    if (!response.ok) throw new ApiError(response.status, await this.#body(response));
+    if (!response.ok) {
+      const error = new ApiError(response.status, await this.#body(response));
+      error.headers = response.headers;
+      throw error;
+    }
     if (raw) return response;
     if (response.status === 204) return null;
     return this.#body(response);

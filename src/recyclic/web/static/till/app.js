@@ -45,19 +45,34 @@ class Till {
     window.addEventListener("offline", () => this.setOffline(true));
     document.addEventListener("keydown", (event) => this.keydown?.(event));
     try {
-      this.device = await pairedDevice(this.api);
-      try {
-        await this.api.refresh();
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 401) return this.lock();
-        throw error;
-      }
+      if (!(await this.#signIn())) return this.lock();
       await this.load();
     } catch (error) {
       if (error instanceof NetworkError) return this.startOffline();
+      if (error instanceof ApiError && (error.status === 429 || error.status === 503)) return this.retryLater(error);
       this.fatal(error);
     } finally {
       this.outbox.start();
+    }
+  }
+
+  /** The server is busy or limits logins from this address: wait as it asks, then retry. */
+  retryLater(error) {
+    const seconds = Math.min(120, Math.max(5, Number(error.headers?.get?.("Retry-After")) || 15));
+    render(this.root, h("main", { class: "till-message card" }, h("h1", { text: "La caisse redémarre dans un instant" }), h("p", { text: `${error.message} Nouvel essai automatique dans ${seconds} s.` })));
+    setTimeout(() => location.reload(), seconds * 1000);
+  }
+
+  /** Is this tablet paired, and is someone logged in? An access token from the refresh
+   * cookie; false when there is none (log in again). Network errors propagate. */
+  async #signIn() {
+    this.device = await pairedDevice(this.api);
+    try {
+      await this.api.refresh();
+      return true;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) return false;
+      throw error;
     }
   }
 
@@ -92,13 +107,7 @@ class Till {
     if (this.reconnecting) return;
     this.reconnecting = true;
     try {
-      this.device = await pairedDevice(this.api);
-      try {
-        await this.api.refresh();
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 401) return this.lock();
-        throw error;
-      }
+      if (!(await this.#signIn())) return this.lock();
       this.setOffline(false);
       const sameCashier = this.context?.user?.id === this.api.user.id;
       if (!sameCashier || !this.context || this.screen === "offline") await this.load();
@@ -212,12 +221,18 @@ class Till {
     this.counts = { pending, attention: attention.length };
     const area = $("#till-status");
     if (!area) return;
+    const offline = this.offline || this.outbox.blocked === "offline";
+    area.closest(".till-header")?.classList.toggle("till-header-offline", offline);
     const badges = [
-      this.offline || this.outbox.blocked === "offline"
+      offline
         ? h("span", { class: "badge badge-off", dataset: { status: "offline" }, text: "● Hors ligne" })
         : h("span", { class: "badge badge-ok", dataset: { status: "online" }, text: "● En ligne" }),
     ];
     if (pending) badges.push(h("span", { class: "badge badge-warn", dataset: { status: "pending" }, text: `${pending} ticket${pending > 1 ? "s" : ""} en attente` }));
+    if (pending && this.outbox.blocked === "auth" && !this.offline) {
+      // The session expired (or was ended elsewhere): the tickets wait for a new login.
+      badges.push(h("button", { type: "button", class: "badge badge-off badge-button", dataset: { status: "login" }, text: "Reconnexion nécessaire", on: { click: () => this.lock() } }));
+    }
     if (attention.length) {
       badges.push(h("button", { type: "button", class: "badge badge-off badge-button", dataset: { status: "attention" }, text: `⚠ ${attention.length} ticket${attention.length > 1 ? "s" : ""} à vérifier`, on: { click: () => openMenu(this, "attention") } }));
     }

@@ -142,7 +142,7 @@ async function refund(till, sale) {
   const methods = ["cash", "card", "check", ...(till.context.settings.payment_methods || [])];
   const inputs = sale.items.filter((item) => item.quantity > 0).map((item) => ({
     item,
-    input: h("input", { type: "number", min: "0", max: String(item.quantity), value: String(item.quantity), inputmode: "numeric", id: `refund-${item.id}`, "aria-label": `Quantité à rembourser : ${labelOf(till.context.categories, item.category)}` }),
+    input: h("input", { type: "number", min: "0", max: String(item.quantity), value: String(item.quantity), inputmode: "numeric", id: `refund-${item.id}`, class: "refund-quantity" }),
   }));
   const method = h("select", { id: "refund-method" }, methods.map((m) => h("option", { value: m, text: METHOD_LABELS[m] || m, selected: m === sale.payments[0]?.method })));
   const reason = h("input", { id: "refund-reason", minlength: "3", maxlength: "500", autocomplete: "off" });
@@ -152,7 +152,15 @@ async function refund(till, sale) {
     content: h(
       "div",
       { class: "stack" },
-      inputs.map(({ item, input }) => h("div", { class: "row refund-line" }, h("span", { class: "spacer", text: `${item.description || labelOf(till.context.categories, item.category)} (${formatEuros(jsonToCents(item.line_total))})` }), input)),
+      inputs.map(({ item, input }) =>
+        h(
+          "div",
+          { class: "refund-line" },
+          h("span", { class: "refund-label", text: `${item.description || labelOf(till.context.categories, item.category)} — ${item.quantity} × ${formatEuros(jsonToCents(item.unit_price))} = ${formatEuros(jsonToCents(item.line_total))}` }),
+          h("label", { for: input.id, class: "hint", text: `Quantité à rembourser (sur ${item.quantity})` }),
+          input,
+        ),
+      ),
       h("label", { for: "refund-method", text: "Rembourser en" }),
       method,
       h("label", { for: "refund-reason", text: "Motif" }),
@@ -207,8 +215,8 @@ export async function pairTablet(till, register) {
           try {
             await till.api.post("/devices", { register_id: register.id, name: name.value.trim() });
             till.device = await till.api.get("/devices/current", { auth: false });
-            till.toast("Tablette associée.", "info");
             till.show(till.screen);
+            till.toast("Tablette associée.", "info");
             return true;
           } catch (problem) {
             error.textContent = problem.message;
