@@ -7,6 +7,7 @@ from recyclic.core.database import Database
 from recyclic.models.deposit import DepositStatus
 from tests.bot.conftest import Shop
 from tests.bot.helpers import deposits_of
+from tests.factories import Factory
 from tests.support.bot import BotHarness
 
 
@@ -193,3 +194,22 @@ async def test_pressing_valider_twice_saves_once(
     [deposit] = await deposits_of(database, shop.volunteer)
     assert deposit.status == DepositStatus.VALIDATED
     assert proposal.text.startswith("✅ Dépôt enregistré")
+
+
+async def test_the_proposal_uses_what_the_shop_validated_before(
+    bot: BotHarness, shop: Shop, database: Database, factory: Factory
+) -> None:
+    for description in ("un toupin", "un vieux toupin"):
+        await factory.deposit(
+            shop.site,
+            shop.admin,
+            status=DepositStatus.VALIDATED,
+            description=description,
+            category="VAI",
+        )
+    victor = bot.user(shop.volunteer)
+    await victor.send("/depot")
+    await victor.send("un toupin en fonte, 3 kg")
+    assert victor.last.text.startswith("📦 VAI ")
+    [draft] = await deposits_of(database, shop.volunteer)
+    assert (draft.category, draft.ai_category) == ("VAI", "VAI")

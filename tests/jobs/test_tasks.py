@@ -175,6 +175,34 @@ async def test_a_deposit_is_classified_in_the_background_once(
         assert deposit.updated_at == classified_at
 
 
+async def test_the_background_classification_uses_what_the_site_validated(
+    database: Database, settings: Settings, factory: Factory, spy: SpyDispatcher
+) -> None:
+    site, elsewhere = await factory.site(), await factory.site()
+    volunteer = await factory.user(site)
+    for _ in range(2):
+        await factory.deposit(
+            site, volunteer, status=DepositStatus.VALIDATED, description="une panosse",
+            category="TLC",
+        )  # fmt: skip
+    stranger = await factory.user(elsewhere)
+    ours = await factory.deposit(site, volunteer, description="une panosse grise")
+    theirs = await factory.deposit(elsewhere, stranger, description="une panosse grise")
+    async with database.unit_of_work() as session:
+        jobs = [
+            await request_classification(session, settings, volunteer, ours.id),
+            await request_classification(session, settings, stranger, theirs.id),
+        ]
+    runner = JobRunner(JobContext(settings, database))
+    for job in jobs:
+        assert await runner.execute(job.id) == JobStatus.DONE
+    results = [(await _job(database, job.id)).result for job in jobs]
+    assert results == [
+        {"classified": True, "category": "TLC"},
+        {"classified": True, "category": "DIV"},
+    ]
+
+
 async def test_the_ai_never_overwrites_a_persons_change(
     database: Database, settings: Settings, factory: Factory, spy: SpyDispatcher
 ) -> None:

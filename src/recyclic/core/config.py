@@ -136,6 +136,21 @@ class Settings(BaseSettings):
     ai_cache_ttl_seconds: int = Field(
         7 * 86_400, ge=0, description="Lifetime of a cached classification; 0 disables the cache."
     )
+    ai_learning: bool = Field(
+        True, description="Use each site's validated deposits as extra classifier evidence."
+    )
+    ai_learning_max_examples: int = Field(
+        50_000, ge=1, description="Validated deposits a process remembers per site."
+    )
+    ai_learning_half_life_days: float = Field(
+        365.0, gt=0, description="Age at which a validation counts half as much."
+    )
+    ai_learning_refresh_seconds: float = Field(
+        0.0, ge=0, description="Least delay between two looks for new validations of a site."
+    )
+    ai_learning_prompt_examples: int = Field(
+        5, ge=0, le=20, description="Closest validated examples put in Gemini's prompt."
+    )
     audio_max_bytes: int = Field(
         20 * 1024 * 1024, gt=0, description="Largest accepted recording, in bytes (20 MiB)."
     )

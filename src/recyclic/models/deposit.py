@@ -70,6 +70,8 @@ class Deposit(UUIDPrimaryKey, Timestamps, Base):
         # exports, which read validated deposits of a site between two instants.
         Index("ix_deposits_site_created", "site_id", "created_at", "id"),
         Index("ix_deposits_site_status_created", "site_id", "status", "created_at", "id"),
+        # The classifier's memory asks for a site's validated deposits changed since a time.
+        Index("ix_deposits_site_status_updated", "site_id", "status", "updated_at"),
         CheckConstraint("quantity IS NULL OR quantity >= 1", name="quantity_positive"),
         CheckConstraint("weight_g IS NULL OR weight_g > 0", name="weight_positive"),
         CheckConstraint(

@@ -42,6 +42,17 @@ class CategoryTotal:
 
 
 @dataclass(frozen=True, slots=True)
+class ValidatedDescription:
+    """What a person validated: the words of a deposit and the category chosen."""
+
+    deposit_id: uuid.UUID
+    text: str
+    category: str
+    validated_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class ProviderAccuracy:
     provider: str
     suggested: int
@@ -76,6 +87,31 @@ class DepositRepository(BaseRepository[Deposit]):
         """How many deposits a site has (every status)."""
         statement = select(func.count()).where(Deposit.site_id == site_id)
         return int(await self.session.scalar(statement) or 0)
+
+    async def validated_descriptions(
+        self, site_id: uuid.UUID, *, changed_since: datetime | None, limit: int
+    ) -> list[ValidatedDescription]:
+        """A site's validated deposits with words (description, else transcription), changed
+        at or after `changed_since` (all when None), the most recently changed first."""
+        text = func.coalesce(Deposit.description, Deposit.transcription)
+        statement = (
+            select(Deposit.id, text, Deposit.category, Deposit.validated_at, Deposit.updated_at)
+            .where(
+                Deposit.site_id == site_id,
+                Deposit.status == DepositStatus.VALIDATED,
+                text.is_not(None),
+            )
+            .order_by(Deposit.updated_at.desc())
+            .limit(limit)
+        )
+        if changed_since is not None:
+            statement = statement.where(Deposit.updated_at >= changed_since)
+        rows = (await self.session.execute(statement)).all()
+        return [
+            ValidatedDescription(deposit_id, str(words), str(category), validated, updated)
+            for deposit_id, words, category, validated, updated in rows
+            if category is not None and validated is not None
+        ]
 
     async def page(
         self, filters: DepositFilters, *, limit: int, cursor: str | None

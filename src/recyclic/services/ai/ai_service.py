@@ -9,13 +9,19 @@ cost less than a cache lookup, and a cached fallback would outlive the Gemini ou
 Transcription has no offline fallback: without Gemini, the caller gets a domain error and asks
 the volunteer to type the description instead.
 
+Learning from corrections: `site_memory` gives a site's memory of validated deposits, kept in
+this process and brought up to date from a source the caller supplies (the deposits domain
+reads them); passed to `classify`, it adds its evidence to the local classifier's and puts the
+closest validated examples in Gemini's prompt.
+
 The service holds HTTP and Redis clients: create one per process and `aclose()` it at shutdown.
-It never reads the database — callers pass the active categories.
+It never reads the database — callers pass the active categories and the examples' source.
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Sequence
 
 from recyclic.core.config import Settings
@@ -26,6 +32,7 @@ from recyclic.services.ai.cache import (
     classification_cache_key,
 )
 from recyclic.services.ai.gemini import GeminiError, GeminiProvider
+from recyclic.services.ai.learning import LearningRegistry, SiteMemory, ValidatedExamples
 from recyclic.services.ai.local_classifier import classify_text
 from recyclic.services.ai.types import CategoryInfo, Classification, Provider
 from recyclic.utils.audio import AudioTooLarge, transcode_for_speech
@@ -102,30 +109,54 @@ class AIService:
         has_key = bool(settings.gemini_api_key.get_secret_value().strip())
         self.gemini: GeminiProvider | None = GeminiProvider(settings) if has_key else None
         self.cache = cache if cache is not None else build_classification_cache(settings)
+        self.learning: LearningRegistry | None = (
+            LearningRegistry(
+                capacity=settings.ai_learning_max_examples,
+                half_life_days=settings.ai_learning_half_life_days,
+                refresh_seconds=settings.ai_learning_refresh_seconds,
+            )
+            if settings.ai_learning
+            else None
+        )
 
     @property
     def gemini_enabled(self) -> bool:
         """True when an API key is configured."""
         return self.gemini is not None
 
-    async def classify(self, text: str, categories: Sequence[CategoryInfo]) -> Classification:
-        """Classify a description into one of the active `categories`."""
+    async def site_memory(self, site_id: uuid.UUID, source: ValidatedExamples) -> SiteMemory | None:
+        """The site's memory of validated deposits, up to date with `source` (None when
+        learning is off)."""
+        if self.learning is None:
+            return None
+        return await self.learning.memory_for(site_id, source)
+
+    async def classify(
+        self,
+        text: str,
+        categories: Sequence[CategoryInfo],
+        *,
+        memory: SiteMemory | None = None,
+    ) -> Classification:
+        """Classify a description into one of the active `categories`, helped by the site's
+        `memory` of validated deposits when given."""
         text = _checked_description(text)
         if not categories:
             raise NoActiveCategory()
         codes = [category.code for category in categories]
         if self.gemini is None:
-            return _classify_locally(text, codes)
+            return _classify_locally(text, codes, memory)
 
-        key = classification_cache_key(text, codes, self.gemini.model)
+        examples = _prompt_examples(memory, text, codes, self.settings.ai_learning_prompt_examples)
+        key = classification_cache_key(text, codes, self.gemini.model, examples)
         cached = await self._cached(key)
         if cached is not None:
             return cached
         try:
-            result = await self.gemini.classify(text, categories)
+            result = await self.gemini.classify(text, categories, examples)
         except GeminiError as exc:
             logger.warning("classification falls back to the local classifier (%s)", exc.reason)
-            return _classify_locally(text, codes)
+            return _classify_locally(text, codes, memory)
         await self.cache.set(key, result.to_cache())
         return result
 
@@ -160,6 +191,8 @@ class AIService:
 
     async def aclose(self) -> None:
         """Release the Gemini HTTP sessions and the Redis connection."""
+        if self.learning is not None:
+            self.learning.close()
         if self.gemini is not None:
             await self.gemini.aclose()
         await self.cache.aclose()
@@ -184,9 +217,21 @@ def _checked_description(text: str) -> str:
     return text
 
 
-def _classify_locally(text: str, codes: Sequence[str]) -> Classification:
+def _prompt_examples(
+    memory: SiteMemory | None, text: str, codes: Sequence[str], limit: int
+) -> list[tuple[str, str]]:
+    """The site's closest validated examples whose category is still active."""
+    if memory is None or limit <= 0:
+        return []
+    active = set(codes)
+    return [pair for pair in memory.closest(text, limit) if pair[1] in active]
+
+
+def _classify_locally(
+    text: str, codes: Sequence[str], memory: SiteMemory | None = None
+) -> Classification:
     """The offline classifier, restricted to the active codes."""
-    local = classify_text(text, allowed=codes)
+    local = classify_text(text, allowed=codes, evidence=memory)
     alternatives = tuple(
         (code, max(0, min(100, int(confidence))))
         for code, confidence in local.alternatives

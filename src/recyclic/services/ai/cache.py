@@ -12,7 +12,7 @@ import logging
 import time
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from recyclic.core.config import Settings
@@ -33,10 +33,17 @@ def normalized_text(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
-def classification_cache_key(text: str, category_codes: Iterable[str], model: str) -> str:
-    """Hash of what determines an answer: the text, the active categories and the model."""
-    material = "\x1f".join((normalized_text(text), ",".join(sorted(category_codes)), model))
-    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+def classification_cache_key(
+    text: str,
+    category_codes: Iterable[str],
+    model: str,
+    examples: Sequence[tuple[str, str]] = (),
+) -> str:
+    """Hash of what determines an answer: the text, the active categories, the model and the
+    site's validated examples put in the prompt."""
+    parts = [normalized_text(text), ",".join(sorted(category_codes)), model]
+    parts.extend(f"{normalized_text(example)}\x1e{code}" for example, code in examples)
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
 class ClassificationCache(Protocol):

@@ -228,15 +228,21 @@ class GeminiProvider:
             self._structured[codes] = runnable
         return runnable
 
-    async def classify(self, text: str, categories: Sequence[CategoryInfo]) -> Classification:
-        """Classify one description into one of `categories`."""
+    async def classify(
+        self,
+        text: str,
+        categories: Sequence[CategoryInfo],
+        examples: Sequence[tuple[str, str]] = (),
+    ) -> Classification:
+        """Classify one description into one of `categories`, with the site's closest
+        validated `examples` (description, code) in the prompt."""
         codes = tuple(category.code for category in categories)
         runnable = await self._ready(self._structured_runnable(codes))
         from langchain_core.messages import HumanMessage, SystemMessage
 
         messages = [
             SystemMessage(classification_system_prompt(categories)),
-            HumanMessage(classification_user_prompt(text)),
+            HumanMessage(classification_user_prompt(text, examples)),
         ]
 
         async def attempt() -> Classification:

@@ -72,6 +72,11 @@ Quantité (nombre d'objets du dépôt, entier) :
 - une paire = 1 (« une paire de skis ») ; des paires comptées se comptent (« six paires » = 6) ;
 - des objets énumérés s'additionnent (« six assiettes et six verres » = 12, « clavier et \
 souris » = 2) ;
+- le même objet nommé deux fois compte une fois (« une chaise, une chaise de bureau » = 1, \
+« un téléphone portable, un Nokia » = 1) ;
+- les éléments d'un pluriel compté gardent son nombre (« trois lampes, une rouge et deux \
+blanches » = 3, « deux matelas, un de 90 et un de 140 » = 2) ;
+- un pluriel repris avec son nombre prend ce nombre (« des verres, six verres à pied » = 6) ;
 - les nombres qui ne comptent pas des objets sont ignorés (« 40 pouces », « 33 tours », \
 « matelas 140 », « canapé trois places », « table de 120 ») ;
 - un pluriel sans nombre n'a pas de quantité : null (« des assiettes »)."""
@@ -130,6 +135,20 @@ def classification_system_prompt(categories: Sequence[CategoryInfo]) -> str:
     )
 
 
-def classification_user_prompt(text: str) -> str:
-    """The description, delimited so that it is read as data, not as instructions."""
-    return f"Description du dépôt :\n<<<\n{text}\n>>>"
+def classification_user_prompt(text: str, examples: Sequence[tuple[str, str]] = ()) -> str:
+    """The description, delimited so that it is read as data, not as instructions; before it,
+    the site's closest validated examples (description, code), one quoted line each."""
+    description = f"Description du dépôt :\n<<<\n{_as_data(text)}\n>>>"
+    if not examples:
+        return description
+    lines = "\n".join(f"- « {_as_data(example)} » → {code}" for example, code in examples)
+    return (
+        "Dépôts déjà validés par les bénévoles de cette ressourcerie (leurs mots, leurs "
+        "choix ; suis-les quand la description est proche) :\n"
+        f"{lines}\n\n{description}"
+    )
+
+
+def _as_data(text: str) -> str:
+    """User text without the delimiters and line breaks that could pass for instructions."""
+    return " ".join(text.replace("<<<", "« ").replace(">>>", " »").split())

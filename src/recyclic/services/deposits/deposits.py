@@ -57,6 +57,7 @@ from recyclic.services.deposits.errors import (
     UnknownCategory,
     WeightRequired,
 )
+from recyclic.services.deposits.learning import ValidatedDeposits
 from recyclic.services.deposits.proposals import apply_classification, first_choice_kept
 from recyclic.services.people.sites import SiteNotFound
 from recyclic.utils.audio import validate_audio
@@ -172,7 +173,7 @@ class DepositService:
             deposit.category = await self._category(data.category)
             deposit.status = DepositStatus.CLASSIFIED
         elif data.description is not None:
-            apply_classification(deposit, await self.classify(data.description))
+            apply_classification(deposit, await self.classify(data.description, site.id))
         # What the person typed wins over what the AI understood.
         if data.quantity is not None:
             deposit.quantity = data.quantity
@@ -244,11 +245,13 @@ class DepositService:
 
     # --- Classification -------------------------------------------------------------------
 
-    async def classify(self, text: str) -> Classification:
-        """The AI's proposal for a description, among the active categories."""
+    async def classify(self, text: str, site_id: uuid.UUID) -> Classification:
+        """The AI's proposal for a description, among the active categories, helped by what
+        the site's volunteers validated before."""
         ai = self._ai()
         categories = await self.categories.list(active_only=True)
-        return await ai.classify(text, [CategoryInfo.of(c) for c in categories])
+        memory = await ai.site_memory(site_id, ValidatedDeposits(self.deposits))
+        return await ai.classify(text, [CategoryInfo.of(c) for c in categories], memory=memory)
 
     async def classify_text(
         self, actor: User, deposit_id: uuid.UUID, description: str
@@ -256,7 +259,7 @@ class DepositService:
         """(Re-)classify an open deposit from a typed or dictated description."""
         require_role(actor, Role.OPERATOR)
         deposit = await self._open(actor, deposit_id)
-        result = await self.classify(description)
+        result = await self.classify(description, deposit.site_id)
         deposit.description = description
         apply_classification(deposit, result)
         await self.deposits.update(deposit, {})
@@ -283,7 +286,7 @@ class DepositService:
                 self.session, deposit, data, info, data_dir=self.settings.data_dir, now=True
             )
             raise RecordingKeptUntranscribed.because(exc, deposit) from exc
-        result = await self.classify(transcription)
+        result = await self.classify(transcription, deposit.site_id)
         await attach_recording(self.session, deposit, data, info, data_dir=self.settings.data_dir)
         deposit.transcription = transcription
         deposit.description = transcription

@@ -26,6 +26,7 @@ from recyclic.services.access.scope import require_role
 from recyclic.services.ai.ai_service import AIService, CategoryInfo
 from recyclic.services.deposits.deposits import DepositService
 from recyclic.services.deposits.errors import InvalidDepositTransition
+from recyclic.services.deposits.learning import ValidatedDeposits
 from recyclic.services.deposits.proposals import apply_classification
 from recyclic.services.messaging.outbox import JobTask, enqueue
 
@@ -72,12 +73,14 @@ async def classify_queued(
     and the version is checked again before the answer is written.
     """
     async with units(write=False) as session:
-        deposit = await DepositRepository(session).get_in_site(deposit_id, None)
+        repository = DepositRepository(session)
+        deposit = await repository.get_in_site(deposit_id, None)
         text = _pending_text(deposit, version)
-        if text is None:
+        if deposit is None or text is None:
             return None
         categories = await CategoryRepository(session).list(active_only=True)
-    result = await ai.classify(text, [CategoryInfo.of(c) for c in categories])
+        memory = await ai.site_memory(deposit.site_id, ValidatedDeposits(repository))
+    result = await ai.classify(text, [CategoryInfo.of(c) for c in categories], memory=memory)
     async with units() as session:
         deposits = DepositRepository(session)
         deposit = await deposits.get_in_site(deposit_id, None, for_update=True)

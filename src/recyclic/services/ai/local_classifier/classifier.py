@@ -8,6 +8,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from .counting import count_items
+from .evidence import Evidence, as_said, content_words
 from .lexicon import CATEGORY_CODES, Entry, Kind, Lexicon
 from .matching import Folded, Match, get_matcher
 from .normalize import BREAK, normalize_text, word_set
@@ -39,6 +40,12 @@ _FAMILY_WORDS = word_set(
     """
     mere pere parent parents oncle tante fils fille filles enfant enfants
     """
+)
+
+# Words for any item of a kind: "une commode, un meuble en chêne" names one item, and
+# "cinq livres, trois romans et deux BD" five.
+_KIND_WORDS = word_set(
+    "meuble mobilier appareil machine jouet jeu vetement habit fringue outil livre bouquin"
 )
 
 # Siblings offered as alternatives when nothing else scored (the volunteer's likely fix).
@@ -84,8 +91,11 @@ class _Modifiers:
     electric_brand: bool = False  # only moves items that have an electric variant
 
 
-def classify_text(text: str, allowed: Collection[str] | None = None) -> LocalClassification:
-    """Classify a French description; `allowed` restricts the answer to active categories."""
+def classify_text(
+    text: str, allowed: Collection[str] | None = None, *, evidence: Evidence | None = None
+) -> LocalClassification:
+    """Classify a French description; `allowed` restricts the answer to active categories,
+    `evidence` (a site's memory of validated deposits) adds its scores to the lexicon's."""
     if allowed is not None and not allowed:
         raise ValueError("allowed categories must not be empty")
     normalized = normalize_text(text)
@@ -97,18 +107,36 @@ def classify_text(text: str, allowed: Collection[str] | None = None) -> LocalCla
     items = _resolve_holders(
         [m for m in matches if m.entry.kind in (Kind.ITEM, Kind.CONTAINER)], tokens
     )
-    measures = measure_positions(tokens, scan, [m.start for m in items])
+    measures = measure_positions(tokens, scan, {m.start: m.entry.tokens[0] for m in items})
     # "armoire deux portes": the unit noun of a measure is not an item ("45 tours" still is).
     items = [m for m in items if m.start not in measures or tokens[m.start][0].isdigit()]
-    nouns = [_noun_span(m, tokens, words) for m in items if m.start not in measures]
-    quantity = count_items(tokens, scan, measures, nouns)
+    nouns = [
+        _noun_span(m, tokens, words, matcher.lexicon) for m in items if m.start not in measures
+    ]
+    cues = [m for m in matches if m.entry.kind in (Kind.BRAND, Kind.CUE)]
+    brands = {m.start: _codes(m.entry) for m in cues if m.entry.kind is Kind.BRAND}
+    folded = [w.word for w in words]
+    quantity = count_items(tokens, folded, scan, measures, nouns, brands)
     weight = total_weight_grams(scan, tokens, [m.start for m in items])
     if weight is not None and quantity is not None and scan.weight_is_per_item:
         weight *= quantity
-    cues = [m for m in matches if m.entry.kind in (Kind.BRAND, Kind.CUE)]
+    if evidence is not None:  # "toupin" is not a typo of "toupie" where people say it
+        items = [m for m in items if not _taught(m, tokens, words, evidence)]
     scores = _score(tokens, words, items, cues, matcher.lexicon)
+    if evidence is not None:
+        for code, score in evidence.evidence(content_words(tokens, words)).items():
+            scores[code] += score
     category, confidence, alternatives = _rank(scores, allowed)
     return LocalClassification(category, confidence, alternatives, quantity, weight, normalized)
+
+
+def _taught(
+    match: Match, tokens: Sequence[str], words: Sequence[Folded], evidence: Evidence
+) -> bool:
+    """True when a typo guess lands on a word the site's people agreed on, as said."""
+    return match.fuzzy and any(
+        words[i].fuzzy and evidence.knows(as_said(tokens[i])) for i in range(match.start, match.end)
+    )
 
 
 def _resolve_holders(items: list[Match], tokens: Sequence[str]) -> list[Match]:
@@ -127,11 +155,30 @@ def _resolve_holders(items: list[Match], tokens: Sequence[str]) -> list[Match]:
     return resolved
 
 
-def _noun_span(match: Match, tokens: Sequence[str], words: Sequence[Folded]) -> NounSpan:
+def _noun_span(
+    match: Match, tokens: Sequence[str], words: Sequence[Folded], lexicon: Lexicon
+) -> NounSpan:
     """The quantity rules' view of a matched noun."""
+    entry = match.entry
     surface = tokens[match.start]
     plural = words[match.start].plural and surface not in COLLECTIVE_PLURALS
-    return NounSpan(match.start, match.end, plural, match.entry.kind is Kind.CONTAINER)
+    hypernym = len(entry.tokens) == 1 and entry.tokens[0] in _KIND_WORDS
+    return NounSpan(
+        match.start,
+        match.end,
+        plural,
+        entry.kind is Kind.CONTAINER,
+        head=entry.tokens[0],
+        codes=_codes(entry),
+        hypernym=hypernym,
+        brand=entry.tokens in lexicon.brand_names,
+    )
+
+
+def _codes(entry: Entry) -> frozenset[str]:
+    """Every category an entry may stand for, its variants included."""
+    variants = (entry.electric, entry.manual, entry.large, entry.small)
+    return frozenset(code for code, _ in entry.weights) | {v for v in variants if v}
 
 
 def _segments(tokens: Sequence[str]) -> tuple[list[int], list[bool]]:

@@ -283,6 +283,9 @@ class Lexicon:
     vocabulary: frozenset[str]
     conflicts: tuple[str, ...]
     modifiers: dict[str, tuple[tuple[tuple[str, ...], str], ...]]
+    # Brand and product names, also those an item entry took over ("monopoly", "iphone"):
+    # "un téléphone, un iPhone" names one phone.
+    brand_names: frozenset[tuple[str, ...]] = frozenset()
 
     @property
     def entries(self) -> Iterator[Entry]:
@@ -294,7 +297,9 @@ class Lexicon:
 @cache
 def get_lexicon() -> Lexicon:
     """Build the lexicon once, on first use (about 20 ms)."""
-    merged, conflicts = _merge(_all_entries())
+    entries = list(_all_entries())
+    merged, conflicts = _merge(entries)
+    brand_names = frozenset(entry.tokens for entry in entries if entry.kind is Kind.BRAND)
     by_first: dict[str, list[Entry]] = defaultdict(list)
     for entry in merged.values():
         by_first[entry.tokens[0]].append(entry)
@@ -305,4 +310,4 @@ def get_lexicon() -> Lexicon:
     modifiers = _modifier_index()
     vocabulary = {token for entry in merged.values() for token in entry.tokens}
     vocabulary.update(t for group in modifiers.values() for phrase, _ in group for t in phrase)
-    return Lexicon(index, frozenset(vocabulary), tuple(conflicts), modifiers)
+    return Lexicon(index, frozenset(vocabulary), tuple(conflicts), modifiers, brand_names)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .normalize import BREAK, tokenize, word_set
@@ -87,6 +87,10 @@ class NounSpan:
     end: int
     plural: bool
     container: bool = False  # "carton", "sac", "lot", "paire": what they hold is the item
+    head: str = ""  # the lexicon form of its first word ("chaise" for "chaises de jardin")
+    codes: frozenset[str] = frozenset()  # the categories it may stand for
+    hypernym: bool = False  # "un meuble", "un appareil": a name for any item of its kind
+    brand: bool = False  # a brand or product name ("un Nokia", "un Monopoly")
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,10 +253,14 @@ def grams_from_kg(kg: float | None) -> int | None:
 
 
 def measure_positions(
-    tokens: Sequence[str], scan: NumberScan, item_starts: Sequence[int]
+    tokens: Sequence[str], scan: NumberScan, item_heads: Mapping[int, str]
 ) -> frozenset[int]:
-    """Token positions of numbers that are dimensions or features, with their unit."""
-    first_item = min(item_starts, default=len(tokens))
+    """Token positions of numbers that are dimensions or features, with their unit.
+
+    `item_heads` maps the start of each item noun to its lexicon form: "une cafetière huit
+    tasses" measures the coffee maker, but "des tasses, huit tasses" counts the cups again.
+    """
+    first_item = min(item_heads, default=len(tokens))
     positions: set[int] = set()
     for span in scan.numbers:
         if span.start in scan.weight_positions:
@@ -264,11 +272,23 @@ def measure_positions(
         elif (
             following in _STRICT_MEASURES
             or (following in ("tour", "tours") and span.value in _VINYL_SPEEDS)
-            or (following in _ATTRIBUTE_NOUNS and first_item < span.start)
+            or (
+                following in _ATTRIBUTE_NOUNS
+                and first_item < span.start
+                and not _names_again(item_heads, span.end)
+            )
         ):
             positions.update(covered)
             positions.add(span.end)
     return frozenset(positions)
+
+
+def _names_again(item_heads: Mapping[int, str], position: int) -> bool:
+    """True when the noun at `position` is an item already named before it."""
+    head = item_heads.get(position)
+    return head is not None and any(
+        start < position and earlier == head for start, earlier in item_heads.items()
+    )
 
 
 def _is_label_number(tokens: Sequence[str], span: NumberSpan) -> bool:
