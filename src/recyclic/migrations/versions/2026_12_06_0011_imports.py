@@ -1,7 +1,7 @@
 """Imports from other tools (Oressource): cursors, refused rows, `imported_from` markers.
 
-Revision ID: 0010_imports
-Revises: 0009_devices
+Revision ID: 0011_imports
+Revises: 0010_deposit_learning_index
 Create Date: 2026-12-06
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 
 from recyclic.models.base import JSONDocument, UTCDateTime
 
-revision: str = "0010_imports"
-down_revision: str | Sequence[str] | None = "0009_devices"
+revision: str = "0011_imports"
+down_revision: str | Sequence[str] | None = "0010_deposit_learning_index"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
