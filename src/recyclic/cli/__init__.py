@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from recyclic.cli import admin, audio, db, demo, export, journal, sync
+from recyclic.cli import admin, audio, db, demo, export, imports, journal, sync
 from recyclic.cli.backup import backup
 from recyclic.cli.bot import bot
 from recyclic.cli.classify import classify
@@ -30,3 +30,4 @@ app.add_typer(journal.app, name="journal")
 app.add_typer(audio.app, name="audio")
 app.add_typer(export.app, name="export")
 app.add_typer(sync.app, name="sync")
+app.add_typer(imports.app, name="import")

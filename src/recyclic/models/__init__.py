@@ -14,6 +14,7 @@ from recyclic.models.deposit import (
     DonorType,
 )
 from recyclic.models.device import PairedDevice
+from recyclic.models.imports import ImportCursor, ImportReject
 from recyclic.models.journal import Closing, ClosingKind, JournalEntry, JournalHead
 from recyclic.models.outbound_flow import OutboundDestination, OutboundFlow
 from recyclic.models.outbox import JobStatus, OutboxJob
@@ -37,6 +38,8 @@ __all__ = [
     "DepositStatus",
     "Destination",
     "DonorType",
+    "ImportCursor",
+    "ImportReject",
     "JobStatus",
     "JournalEntry",
     "JournalHead",

@@ -83,6 +83,9 @@ class CashSession(UUIDPrimaryKey, Base):
     bank_deposit_cents: Mapped[int | None] = mapped_column(BigInteger)
     count_detail: Mapped[dict[str, Any] | None]
     closing_report: Mapped[dict[str, Any] | None]
+    # Set on a session that holds history imported from another till (e.g. "oressource:…"):
+    # its sales count in reports and exports, never in the till's own closings.
+    imported_from: Mapped[str | None] = mapped_column(String(100))
 
 
 class CashMovement(UUIDPrimaryKey, Base):

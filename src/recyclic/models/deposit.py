@@ -128,6 +128,8 @@ class Deposit(UUIDPrimaryKey, Timestamps, Base):
         ForeignKey("users.id", ondelete="RESTRICT")
     )
     validated_at: Mapped[datetime | None]
+    # The source row of a deposit imported from another tool ("oressource:pesees_collectes:12").
+    imported_from: Mapped[str | None] = mapped_column(String(100))
 
     @property
     def has_audio(self) -> bool:

@@ -51,4 +51,6 @@ class OutboundFlow(UUIDPrimaryKey, Timestamps, Base):
     partner: Mapped[str | None] = mapped_column(String(200))
     document_ref: Mapped[str | None] = mapped_column(String(100))
     notes: Mapped[str | None] = mapped_column(Text)
+    # The source row of a flow imported from another tool ("oressource:pesees_sorties:7").
+    imported_from: Mapped[str | None] = mapped_column(String(100))
     created_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))

@@ -9,13 +9,19 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+_PLAIN = frozenset({str, int, bool, float, type(None)})
+
 
 def _sqlite_value(value: Any) -> Any:
-    # The same storage SQLAlchemy's Uuid and our UTCDateTime use on SQLite.
+    # The same storage SQLAlchemy's Uuid and our UTCDateTime use on SQLite. Plain values are
+    # the most frequent by far: they are let through first (millions of values per load).
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, uuid.UUID):
         return value.hex
     if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        # "YYYY-MM-DD HH:MM:SS.ffffff": isoformat is several times faster than strftime.
+        return value.astimezone(UTC).isoformat(" ", "microseconds")[:26]
     if isinstance(value, date):
         return value.isoformat()
     return value

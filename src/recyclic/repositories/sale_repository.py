@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, case, exists, func, select
+from sqlalchemy import ColumnElement, Select, Table, case, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from recyclic.models.base import Base
+from recyclic.models.cash import CashSession
 from recyclic.models.journal import Closing
 from recyclic.models.sale import Sale, SaleLine, SalePayment
 from recyclic.repositories.base import BaseRepository, KeysetPage
@@ -127,6 +128,13 @@ async def line_sums(
     )
 
 
+def _imported_sessions(site_id: uuid.UUID) -> Select[uuid.UUID]:
+    """The site's sessions holding imported history (their sales are not till events)."""
+    return select(CashSession.id).where(
+        CashSession.site_id == site_id, CashSession.imported_from.is_not(None)
+    )
+
+
 class SaleRepository(BaseRepository[Sale]):
     model = Sale
 
@@ -216,21 +224,33 @@ class SaleRepository(BaseRepository[Sale]):
         )
 
     async def period_figures(
-        self, site_id: uuid.UUID, starts_at: datetime, ends_at: datetime
+        self,
+        site_id: uuid.UUID,
+        starts_at: datetime,
+        ends_at: datetime,
+        *,
+        till_only: bool = False,
     ) -> Takings:
-        """Counts and sums of the sales made in [starts_at, ends_at)."""
+        """Counts and sums of the sales made in [starts_at, ends_at); `till_only` leaves out
+        the history imported from another till (a closing's own totals)."""
+        own: list[ColumnElement[bool]] = []
+        if till_only:
+            own = [Sale.session_id.not_in(_imported_sessions(site_id))]
         figures = await ticket_counts(
             self.session,
             Sale.site_id == site_id,
             Sale.created_at >= starts_at,
             Sale.created_at < ends_at,
+            *own,
         )
+        paid = [SalePayment.session_id.not_in(_imported_sessions(site_id))] if till_only else []
         payments = await self.session.execute(
             select(SalePayment.method, func.sum(SalePayment.amount_cents))
             .where(
                 SalePayment.site_id == site_id,
                 SalePayment.created_at >= starts_at,
                 SalePayment.created_at < ends_at,
+                *paid,
             )
             .group_by(SalePayment.method)
             .order_by(SalePayment.method)
@@ -241,15 +261,20 @@ class SaleRepository(BaseRepository[Sale]):
             SaleLine.site_id == site_id,
             SaleLine.created_at >= starts_at,
             SaleLine.created_at < ends_at,
+            *own,
+            join_sales=till_only,
         )
         return figures
 
     async def grand_total(self, site_id: uuid.UUID, before: datetime) -> int:
-        """Perpetual total of every sale (net of refunds) made before `before`."""
+        """Perpetual total of the till's own sales (net of refunds) made before `before`:
+        history imported from another till (Oressource) never counts in it."""
         return int(
             await self.session.scalar(
                 select(func.coalesce(func.sum(Sale.total_cents), 0)).where(
-                    Sale.site_id == site_id, Sale.created_at < before
+                    Sale.site_id == site_id,
+                    Sale.created_at < before,
+                    Sale.session_id.not_in(_imported_sessions(site_id)),
                 )
             )
             or 0

@@ -1,5 +1,8 @@
 """Daily, monthly and yearly closings (Z of a period) with the perpetual grand total.
 
+Closings are the till's own: history imported from another tool (Oressource) counts in
+reports and exports, never in a closing's totals nor in the grand total.
+
 A closing freezes its period: no sale may be dated inside it afterwards. It is journalled,
 and records the chain head, which verification checks later.
 """
@@ -104,7 +107,9 @@ class ClosingService:
         return await self.closings.add(closing)
 
     async def _totals(self, site: Site, period: Period) -> dict[str, Any]:
-        figures = await self.sales.period_figures(site.id, period.starts_at, period.ends_at)
+        figures = await self.sales.period_figures(
+            site.id, period.starts_at, period.ends_at, till_only=True
+        )
         vat_mode = SiteSettings.of(site.settings).vat_mode
         return {
             "sales_count": figures.sales_count,
