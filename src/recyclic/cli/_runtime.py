@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -40,6 +41,8 @@ def load_settings() -> Settings:
         )
         fail(f"configuration invalide — {problems}")
     configure_logging(settings.log_level, json_lines=settings.log_json)
+    # Everything a command creates (database, recordings, exports, backups) is private.
+    os.umask(0o077)
     return settings
 
 

@@ -28,6 +28,8 @@ def serve(
         f"(API : /api/v1, documentation : http://{shown_host}:{port}/docs)",
         fg=typer.colors.GREEN,
     )
+    # Forwarded headers are read by the app, from RECYCLIC_TRUSTED_PROXIES only (uvicorn's own
+    # handling would believe any local caller); the server is not advertised.
     if workers > 1:
         # Each worker process builds its own app (and engine) from the environment.
         uvicorn.run(
@@ -38,8 +40,18 @@ def serve(
             port=port,
             log_config=None,
             access_log=False,
+            proxy_headers=False,
+            server_header=False,
         )
     else:
         from recyclic.main import create_app
 
-        uvicorn.run(create_app(settings), host=host, port=port, log_config=None, access_log=False)
+        uvicorn.run(
+            create_app(settings),
+            host=host,
+            port=port,
+            log_config=None,
+            access_log=False,
+            proxy_headers=False,
+            server_header=False,
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -13,6 +14,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from recyclic.core.exceptions import ConfigurationError
+from recyclic.utils.files import ensure_private_dir
 
 # Values people paste from examples; production refuses them as secrets.
 _UNSAFE_SECRETS = {"", "changeme", "change-me", "changethis", "secret", "dev", "development"}
@@ -66,6 +68,14 @@ class Settings(BaseSettings):
     log_json: bool = Field(False, description="Log one JSON object per line (production).")
     timezone: str = Field("Europe/Paris", description="Default time zone for new sites.")
     public_url: str = Field("", description="Public base URL, used to register the webhook.")
+    trusted_proxies: str = Field(
+        "",
+        description="Comma-separated addresses or networks (CIDR) of the reverse proxies whose "
+        "X-Forwarded-For/-Proto are believed; empty: none.",
+    )
+    max_body_bytes: int = Field(
+        1024 * 1024, ge=1024, description="Largest request body (JSON), in bytes (1 MiB)."
+    )
 
     # Database pool: small waits so an overloaded or unreachable database answers 503 fast.
     db_pool_size: int = Field(10, ge=1, description="PostgreSQL connections kept open.")
@@ -206,6 +216,12 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _valid_proxies(cls, value: str) -> str:
+        parse_networks(value)
+        return value
+
     @model_validator(mode="after")
     def _resolve_database_and_secret(self) -> Settings:
         self.database_url = normalize_database_url(
@@ -237,6 +253,11 @@ class Settings(BaseSettings):
         return None if path in ("", ":memory:") else Path(path)
 
     @property
+    def trusted_proxy_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        """The networks of RECYCLIC_TRUSTED_PROXIES."""
+        return parse_networks(self.trusted_proxies)
+
+    @property
     def audio_dir(self) -> Path:
         """Where voice recordings are stored."""
         return self.data_dir / "audio"
@@ -247,6 +268,20 @@ class Settings(BaseSettings):
         return self.data_dir / "exports"
 
 
+def parse_networks(value: str) -> tuple[IPv4Network | IPv6Network, ...]:
+    """'127.0.0.1, 10.0.0.0/8' → networks; a bare address is a network of one."""
+    networks = []
+    for item in value.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        try:
+            networks.append(ip_network(item, strict=False))
+        except ValueError as exc:
+            raise ValueError(f"not an IP address or network: {item!r}") from exc
+    return tuple(networks)
+
+
 def _load_or_create_dev_secret(data_dir: Path) -> str:
     """Keep one random development secret per data directory, so tokens survive restarts."""
     path = data_dir / SECRET_KEY_FILE
@@ -254,7 +289,7 @@ def _load_or_create_dev_secret(data_dir: Path) -> str:
         value = path.read_text(encoding="utf-8").strip()
         if value:
             return value
-    data_dir.mkdir(parents=True, exist_ok=True)
+    ensure_private_dir(data_dir)
     value = secrets.token_urlsafe(48)
     # Created 0600: the key signs every token of this installation.
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import StaticPool
 
 from recyclic.core.config import Settings
+from recyclic.utils.files import create_private_file
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +77,8 @@ def create_engine_from_settings(settings: Settings) -> AsyncEngine:
     if settings.is_sqlite:
         path = settings.sqlite_path
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            # 0600 before SQLite opens it (its -wal and -shm files take the same mode).
+            create_private_file(path)
             engine = create_async_engine(
                 url, connect_args={"timeout": settings.sqlite_busy_timeout_ms / 1000}
             )

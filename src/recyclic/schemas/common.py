@@ -90,6 +90,19 @@ class ErrorBody(BaseModel):
     request_id: str | None = None
 
 
+class FieldError(BaseModel):
+    """One refused field of a 422."""
+
+    field: str = Field(description="Chemin du champ (`lines.0.quantity`), vide pour le corps.")
+    message: str = Field(description="Ce qui ne va pas, en français.")
+
+
+class ValidationErrorBody(ErrorBody):
+    """A 422 `validation_error`: the summary, then each refused field."""
+
+    errors: list[FieldError] = Field(default_factory=list)
+
+
 LimitParam = Annotated[int, Field(ge=1, le=500)]
 
 
