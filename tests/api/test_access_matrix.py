@@ -69,7 +69,7 @@ async def matrix_client(settings: Settings, database: Database) -> AsyncIterator
     # Generous auth rate limits: the matrix calls the auth routes many times from one IP.
     app = create_app(
         settings.model_copy(
-            update={"auth_rate_limit_per_ip": 10_000, "auth_rate_limit_per_identity": 10_000}
+            update={"auth_rate_limit_per_ip": 10_000}
         ),
         database=database,
     )

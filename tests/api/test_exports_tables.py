@@ -130,8 +130,8 @@ async def test_deposits_sessions_and_flows(shop: Shop, trading: Trader, factory:
         ("draft", "", ""),
     ]
     assert deposits[0]["human_validated"] == "true"
-    # A typed formula stays text for people's spreadsheets, raw for programs.
-    assert deposits[0]["description"] == '=HYPERLIEN("x")'
+    # A typed formula stays text in both CSV flavours (CSV injection).
+    assert deposits[0]["description"] == '\'=HYPERLIEN("x")'
     french = _rows(
         (await client.get("/api/v1/exports/deposits", params={"format": "csv-fr"})).content,
         french=True,

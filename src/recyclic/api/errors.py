@@ -166,6 +166,16 @@ def _is_database_outage(exc: BaseException) -> bool:
     return isinstance(exc, ConnectionError | TimeoutError | socket.gaierror)
 
 
+def _invalid_value(request: Request) -> JSONResponse:
+    return error_response(
+        request,
+        422,
+        "validation_error",
+        "Données invalides — une valeur est hors des limites acceptées",
+        extra={"errors": [{"field": "", "message": "valeur hors limites"}]},
+    )
+
+
 def register_error_handlers(app: FastAPI) -> None:
     """Install the handlers on the app."""
 
@@ -207,6 +217,19 @@ def register_error_handlers(app: FastAPI) -> None:
         return error_response(
             request, 409, "conflict", "Conflit avec une donnée existante ; réessayez."
         )
+
+    @app.exception_handler(sa_exc.DataError)
+    async def _data_error(request: Request, exc: sa_exc.DataError) -> JSONResponse:
+        # Schemas bound every value; this is the safety net for one the database still
+        # refused (a number out of range, a text it cannot store): the caller's data, a 422.
+        logger.warning("value refused by the database: %s", exc.orig)
+        return _invalid_value(request)
+
+    @app.exception_handler(OverflowError)
+    async def _overflow(request: Request, exc: OverflowError) -> JSONResponse:
+        # SQLite's driver refuses integers beyond 64 bits before the database sees them.
+        logger.warning("value out of range: %s", exc)
+        return _invalid_value(request)
 
     @app.exception_handler(Exception)
     async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:

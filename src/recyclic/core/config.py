@@ -95,12 +95,14 @@ class Settings(BaseSettings):
         86_400, ge=60, description="Oldest accepted Telegram login `auth_date`."
     )
     login_code_minutes: int = Field(5, ge=1, description="Lifetime of a bot login code.")
-    pin_max_failures: int = Field(5, ge=1, description="Failed PIN attempts before a lock.")
-    pin_lock_minutes: int = Field(15, ge=1, description="How long a PIN stays locked.")
-    auth_rate_limit_per_ip: int = Field(30, ge=1, description="Auth requests/minute per IP.")
-    auth_rate_limit_per_identity: int = Field(
-        10, ge=1, description="Auth requests/minute per Telegram id or user."
+    pin_max_failures: int = Field(
+        5, ge=1, description="Wrong PINs from one source (address, device) before it is locked."
     )
+    pin_max_failures_per_account: int = Field(
+        50, ge=1, description="Wrong PINs from all sources together before the PIN is locked."
+    )
+    pin_lock_minutes: int = Field(15, ge=1, description="How long a PIN (or a source) is locked.")
+    auth_rate_limit_per_ip: int = Field(30, ge=1, description="Auth requests/minute per IP.")
 
     # Telegram.
     telegram_bot_token: SecretStr = Field(SecretStr(""), description="Bot token from BotFather.")

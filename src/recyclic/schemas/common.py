@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, Self, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -12,6 +12,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     WithJsonSchema,
+    model_validator,
 )
 
 from recyclic.utils.formatting import cents_to_json, euros_to_cents, grams_to_json, kg_to_grams
@@ -64,6 +65,20 @@ class Schema(BaseModel):
     """Base of request and response bodies: unknown fields refused, ORM objects readable."""
 
     model_config = ConfigDict(from_attributes=True, extra="forbid")
+
+
+class PatchSchema(Schema):
+    """A partial change: absent fields stay as they are; `null` is accepted only for the
+    fields listed in `nullable` (it clears them) and refused with a 422 for the others."""
+
+    nullable: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="after")
+    def _null_only_where_clearable(self) -> Self:
+        for name in self.model_fields_set:
+            if name not in self.nullable and getattr(self, name) is None:
+                raise ValueError(f"« {name} » ne peut pas être vidé (null)")
+        return self
 
 
 class ResponseSchema(BaseModel):

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import json
-
 from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from recyclic.api.deps import (
     CurrentUser,
+    LoginSources,
     NotificationsDep,
-    RateLimiterDep,
+    PinGuardDep,
     SessionDep,
     SettingsDep,
-    limit_auth_by_identity,
     limit_auth_by_ip,
 )
 from recyclic.schemas.auth import (
@@ -61,15 +59,6 @@ def _login_answer(outcome: LoginOutcome) -> TokenResponse | JSONResponse:
     return JSONResponse(PendingResponse().model_dump(), status_code=status.HTTP_202_ACCEPTED)
 
 
-def _claimed_telegram_id(body: bytes) -> str:
-    """The id a widget payload claims (before verification), for per-identity limits."""
-    try:
-        value = json.loads(body).get("id")
-    except (ValueError, AttributeError):
-        return "invalid"
-    return f"tg:{value}"
-
-
 @router.post(
     "/telegram",
     response_model=TokenResponse,
@@ -83,15 +72,13 @@ def _claimed_telegram_id(body: bytes) -> str:
     summary="Connexion par le widget Telegram",
 )
 async def login_telegram(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    limiter: RateLimiterDep,
-    notifications: NotificationsDep,
+    request: Request, session: SessionDep, settings: SettingsDep, notifications: NotificationsDep
 ) -> TokenResponse | JSONResponse:
-    """Signed Login Widget payload → tokens; an unknown account becomes a pending registration."""
+    """Signed Login Widget payload → tokens; an unknown account becomes a pending registration.
+
+    Limited per address only: a forged payload naming someone costs its sender, never the
+    person it names (the signature cannot be guessed)."""
     body = await request.body()
-    await limit_auth_by_identity(limiter, settings, _claimed_telegram_id(body))
     service = AuthService(session, settings, notifications=notifications)
     outcome = await service.login_with_widget(body)
     return _login_answer(outcome)
@@ -120,13 +107,20 @@ async def login_code(data: CodeLogin, session: SessionDep, settings: SettingsDep
 
 @router.post("/pin", response_model=TokenResponse, summary="Connexion par code PIN")
 async def login_pin(
-    data: PinLogin, session: SessionDep, settings: SettingsDep, limiter: RateLimiterDep
+    data: PinLogin,
+    session: SessionDep,
+    settings: SettingsDep,
+    guard: PinGuardDep,
+    sources: LoginSources,
 ) -> TokenResponse:
-    """PIN login (till, volunteers without Telegram, shop offline from Telegram)."""
-    identity = f"user:{data.user_id}" if data.user_id else f"tg:{data.telegram_id}"
-    await limit_auth_by_identity(limiter, settings, identity)
+    """PIN login (till, volunteers without Telegram, shop offline from Telegram); wrong PINs
+    lock the address (or device) that sent them, not the account."""
     issued = await AuthService(session, settings).login_with_pin(
-        pin=data.pin, user_id=data.user_id, telegram_id=data.telegram_id
+        pin=data.pin,
+        guard=guard,
+        sources=sources,
+        user_id=data.user_id,
+        telegram_id=data.telegram_id,
     )
     return _tokens(issued)
 
