@@ -95,6 +95,7 @@ class AudioEmpty(AudioRejected):
 
 
 class AudioTooLarge(AudioRejected):
+    status = 413  # Payload Too Large, as the upload route documents
     code = "audio_too_large"
     message = "Le fichier audio est trop volumineux (20 Mo au maximum)."
 
