@@ -2,8 +2,8 @@
 
 FastAPI documents what each route declares; the edges of the app answer more, for every route
 alike: our 422 body (not FastAPI's), 400 for an unreadable body, 413 for an oversized one,
-401/403 where a token is needed, 404 where an id is looked up, 503 while the database is
-unreachable. Errors are always JSON, whatever the success type (receipts are text or HTML).
+401/403 where a token is needed, 404 where an id is looked up, 409 on any write (a duplicate,
+a race only the database saw), 503 while the database is unreachable. Errors are always JSON, whatever the success type (receipts are text or HTML).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ _DESCRIPTIONS = {
     "401": "Non authentifié (jeton absent, invalide ou expiré)",
     "403": "Rôle insuffisant",
     "404": "Introuvable (ou d'un autre site)",
+    "409": "Conflit avec une donnée existante (doublon, état qui ne le permet plus)",
     "413": "Requête trop volumineuse",
     "422": "Données invalides (`errors` détaille chaque champ)",
     "503": "Base de données momentanément indisponible (Retry-After)",
@@ -58,14 +59,16 @@ def complete_errors(schema: dict[str, Any]) -> dict[str, Any]:
     for path_item in schema.get("paths", {}).values():
         for method, operation in path_item.items():
             if method in _METHODS:
-                _complete_operation(operation)
+                _complete_operation(operation, writes=method not in ("get", "head", "options"))
     return schema
 
 
-def _complete_operation(operation: dict[str, Any]) -> None:
+def _complete_operation(operation: dict[str, Any], *, writes: bool) -> None:
     parameters = operation.get("parameters", [])
     has_body = "requestBody" in operation
     wanted = {"422", "503"}
+    if writes:  # a unique or state rule, or a race only the database saw
+        wanted.add("409")
     if has_body:
         wanted |= {"400", "413"}
     if operation.get("security"):
