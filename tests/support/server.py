@@ -69,16 +69,18 @@ class Server:
         )
         return env
 
-    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
-        """Run another `recyclic` command with the same settings."""
-        return subprocess.run(
-            [str(RECYCLIC), *args],
+    async def cli(self, *args: str) -> tuple[int, str]:
+        """Run another `recyclic` command with the same settings (the event loop keeps
+        running: a test's TCP proxy may be between the command and the database)."""
+        process = await asyncio.create_subprocess_exec(
+            str(RECYCLIC),
+            *args,
             env=self.environment(),
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
         )
+        output, _ = await asyncio.wait_for(process.communicate(), 120)
+        return int(process.returncode or 0), output.decode(errors="replace")
 
     def spawn(self, *args: str) -> None:
         """Start `recyclic serve` (without waiting)."""
@@ -140,15 +142,15 @@ class Server:
         assert response.status_code == 200, response.text
         return str(response.json()["access_token"])
 
-    def create_admin(self) -> None:
-        """The first admin of a new shop (the CLI also migrates)."""
-        migrated = self.cli("db", "upgrade")
-        assert migrated.returncode == 0, migrated.stderr
-        created = self.cli(
+    async def create_admin(self) -> None:
+        """The first admin of a new shop (after the migrations)."""
+        code, output = await self.cli("db", "upgrade")
+        assert code == 0, output
+        code, output = await self.cli(
             "admin", "create", "--telegram-id", str(ADMIN_TELEGRAM_ID),
             "--name", "Claire Dubois", "--site", "Ressourcerie du Port", "--pin", ADMIN_PIN,
         )  # fmt: skip
-        assert created.returncode == 0, created.stderr
+        assert code == 0, output
 
 
 @pytest.fixture

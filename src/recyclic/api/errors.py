@@ -231,8 +231,7 @@ def register_error_handlers(app: FastAPI) -> None:
         logger.warning("value out of range: %s", exc)
         return _invalid_value(request)
 
-    @app.exception_handler(Exception)
-    async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    async def _database_error(request: Request, exc: Exception) -> JSONResponse:
         if _is_database_outage(exc):
             logger.warning("database unavailable: %s", exc)
             return error_response(
@@ -242,6 +241,19 @@ def register_error_handlers(app: FastAPI) -> None:
                 "Base de données momentanément indisponible, réessayez dans un instant.",
                 headers={"Retry-After": "5"},
             )
+        return _internal_error(request, exc)
+
+    # An outage is an expected answer, not a crash: handled like the domain errors (the
+    # catch-all below is Starlette's last resort, which re-raises to the server and makes
+    # it drop the connection).
+    for outage in (sa_exc.DBAPIError, sa_exc.TimeoutError, ConnectionError, TimeoutError):
+        app.add_exception_handler(outage, _database_error)
+
+    @app.exception_handler(Exception)
+    async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+        return await _database_error(request, exc)
+
+    def _internal_error(request: Request, exc: Exception) -> JSONResponse:
         logger.error(
             "unexpected error on %s %s",
             request.method,

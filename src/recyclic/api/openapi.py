@@ -3,7 +3,8 @@
 FastAPI documents what each route declares; the edges of the app answer more, for every route
 alike: our 422 body (not FastAPI's), 400 for an unreadable body, 413 for an oversized one,
 401/403 where a token is needed, 404 where an id is looked up, 409 on any write (a duplicate,
-a race only the database saw), 503 while the database is unreachable. Errors are always JSON, whatever the success type (receipts are text or HTML).
+a race only the database saw), 503 while the database is unreachable. Errors are always JSON,
+whatever the success type (receipts are text or HTML).
 """
 
 from __future__ import annotations

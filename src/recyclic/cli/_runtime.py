@@ -81,8 +81,11 @@ async def _call(work: Callable[[], Awaitable[T]]) -> T:
 
 @asynccontextmanager
 async def open_database(settings: Settings) -> AsyncIterator[Database]:
-    """The configured database, disposed of at the end of the command."""
-    database = Database.from_settings(settings)
+    """The configured database, disposed of at the end of the command.
+
+    A command (bulk history, backup, yearly archive) may run statements longer than a
+    request's few seconds: only the server-side statement timeout bounds them here."""
+    database = Database.from_settings(settings.for_batch_work())
     try:
         yield database
     finally:

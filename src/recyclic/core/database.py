@@ -94,7 +94,9 @@ def create_engine_from_settings(settings: Settings) -> AsyncEngine:
         pool_recycle=1800,
         connect_args={
             "timeout": settings.db_connect_timeout,
-            "command_timeout": max(settings.db_statement_timeout_ms / 1000, 1) + 5,
+            # Client side: a database that stopped answering (network black hole) fails the
+            # request fast instead of hanging; the server-side statement_timeout stays.
+            "command_timeout": settings.db_command_timeout,
             "server_settings": {
                 "application_name": "recyclic",
                 "statement_timeout": str(settings.db_statement_timeout_ms),
