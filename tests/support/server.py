@@ -64,6 +64,7 @@ class Server:
                 "RECYCLIC_TELEGRAM_BOT_TOKEN": TEST_BOT_TOKEN,
                 "RECYCLIC_TELEGRAM_API_URL": UNREACHABLE_TELEGRAM,
                 "RECYCLIC_LOG_LEVEL": "WARNING",
+                "PYTHONUNBUFFERED": "1",  # the test reads the log while the server runs
                 **self.settings,
             }
         )
