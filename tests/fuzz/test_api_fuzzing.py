@@ -100,6 +100,9 @@ async def test_generated_requests_get_documented_answers_and_no_server_error(
     await server.start("--demo")
     tokens = {}
     async with httpx.AsyncClient(base_url=server.url, timeout=10) as client:
+        health = await client.get("/api/v1/health")
+        assert "server" not in health.headers  # the server is not advertised
+        assert health.headers.get_list("x-request-id") != []
         for role, telegram_id in ROLES:
             if telegram_id is not None:
                 answer = await client.post(
