@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -11,6 +12,7 @@ from recyclic.core.database import Database
 from recyclic.core.security import create_access_token, hash_pin_sync
 from recyclic.models.cash import CashRegister, CashSession
 from recyclic.models.deposit import Channel, Deposit, DepositStatus
+from recyclic.models.device import PairedDevice
 from recyclic.models.outbound_flow import OutboundDestination, OutboundFlow
 from recyclic.models.outbox import OutboxJob
 from recyclic.models.site import Site
@@ -112,6 +114,19 @@ class Factory:
             register = CashRegister(site_id=site.id, name=name or f"Caisse {next(_sequence)}")
             session.add(register)
         return register
+
+    async def device(self, register: CashRegister, paired_by: User) -> PairedDevice:
+        """A tablet paired to `register` (its secret is not kept: tests pair through HTTP)."""
+        async with self.database.unit_of_work() as session:
+            device = PairedDevice(
+                site_id=register.site_id,
+                register_id=register.id,
+                name=f"Tablette {next(_sequence)}",
+                secret_hash=uuid.uuid4().hex + uuid.uuid4().hex,
+                created_by=paired_by.id,
+            )
+            session.add(device)
+        return device
 
     async def open_session(
         self,

@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp
 
 from recyclic import __version__
@@ -33,6 +34,9 @@ from recyclic.jobs.context import JobContext
 from recyclic.jobs.runtime import JobRuntime
 from recyclic.services.ai.ai_service import AIService
 from recyclic.services.messaging.telegram_service import TelegramNotifier
+from recyclic.web.assets import ASSETS_PREFIX, STATIC_DIR
+from recyclic.web.pages import router as web_router
+from recyclic.web.static_files import AssetFiles
 
 API_PREFIX = "/api/v1"
 _SWAGGER_STATIC = "/static/swagger"
@@ -100,6 +104,13 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
 
     register_error_handlers(app)
     app.include_router(api_router, prefix=API_PREFIX)
+    app.include_router(web_router)
+    # Compressed: the first load of the till on a shop's slow line stays small.
+    app.mount(
+        ASSETS_PREFIX,
+        GZipMiddleware(AssetFiles(directory=STATIC_DIR), minimum_size=1024),
+        name="assets",
+    )
     _mount_offline_docs(app)
     install_openapi(app)
     return app

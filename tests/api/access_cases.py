@@ -88,6 +88,16 @@ def _on_job() -> CaseBuilder:
     return build
 
 
+def _on_device(suffix: str) -> CaseBuilder:
+    """A call on a fresh paired tablet of the target site."""
+
+    async def build(w: World, o: bool) -> Call:
+        device = await w.extra["factory"].device(w.of("register", o), w.user_of(o))
+        return Call(f"/api/v1/devices/{device.id}{suffix}")
+
+    return build
+
+
 def _export(path: str, **params: str) -> CaseBuilder:
     """An export of the target site (named by `site_id`)."""
     return lambda w, o: Call(
@@ -118,6 +128,19 @@ CASES: dict[str, CaseBuilder] = {
     "POST /api/v1/auth/logout": lambda w, o: Call(
         "/api/v1/auth/logout", json={"refresh_token": "unknown"}
     ),
+    "DELETE /api/v1/auth/refresh": lambda w, o: Call("/api/v1/auth/refresh"),
+    "GET /api/v1/auth/csrf": lambda w, o: Call("/api/v1/auth/csrf"),
+    "GET /api/v1/devices/current": lambda w, o: Call("/api/v1/devices/current"),
+    "POST /api/v1/devices": lambda w, o: Call(
+        "/api/v1/devices", json={"register_id": w.id_of("register", o), "name": f"T{_n()}"}
+    ),
+    "GET /api/v1/devices": lambda w, o: Call(
+        "/api/v1/devices", params={"site_id": str(w.site_of(o).id)}
+    ),
+    "PATCH /api/v1/devices/{device_id}": lambda w, o: Call(
+        f"/api/v1/devices/{w.id_of('device', o)}", json={"name": f"Tablette {_n()}"}
+    ),
+    "POST /api/v1/devices/{device_id}/revoke": _on_device("/revoke"),
     "GET /api/v1/users/me": lambda w, o: Call("/api/v1/users/me"),
     "PUT /api/v1/users/me/pin": lambda w, o: Call("/api/v1/users/me/pin", json={"pin": "4821"}),
     "GET /api/v1/users": lambda w, o: Call(
@@ -156,6 +179,9 @@ CASES: dict[str, CaseBuilder] = {
     ),
     "POST /api/v1/cash-registers": lambda w, o: Call(
         "/api/v1/cash-registers", json={"name": f"Caisse {_n()}", "site_id": str(w.site_of(o).id)}
+    ),
+    "GET /api/v1/cash-registers/{register_id}": lambda w, o: Call(
+        f"/api/v1/cash-registers/{w.id_of('register', o)}"
     ),
     "PATCH /api/v1/cash-registers/{register_id}": lambda w, o: Call(
         f"/api/v1/cash-registers/{w.id_of('register', o)}", json={"is_active": True}

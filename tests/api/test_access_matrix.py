@@ -154,6 +154,7 @@ async def _prepare_cash(world: World, factory: Factory, actors: dict[Role, objec
     ):
         register = await factory.register(site)
         world.extra[f"{prefix}_register"] = register
+        world.extra[f"{prefix}_device"] = await factory.device(register, owner)
         session = await factory.open_session(register, owner)
         world.extra[f"{prefix}_session"] = session
         sale = await factory.sale(session, owner)

@@ -12,7 +12,7 @@ import asyncpg
 import httpx
 
 from tests.faults.till import Till, open_till
-from tests.support.server import Server
+from tests.support.served import Server
 
 CLIENTS = 16
 KILL_AFTER = 200  # acknowledged sales: the kill lands in the middle of steady selling

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from tests.support.databases import postgres_url
-from tests.support.server import Server
+from tests.support.served import Server
 from tests.support.tcp_proxy import TcpProxy
 
 LIMIT = 5.0  # seconds: the longest a request may take, database or not

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from tests.support.server import Server
+from tests.support.served import Server
 
 
 @dataclass

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.support.server import Server
+from tests.support.served import Server
 
 ST = Path(sys.executable).with_name("st")
 CHECKS = ",".join(

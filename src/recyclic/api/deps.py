@@ -15,14 +15,17 @@ from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from recyclic.api.cookies import DEVICE_COOKIE, check_csrf
 from recyclic.core.config import Settings
 from recyclic.core.database import Database
 from recyclic.core.exceptions import Unauthenticated
 from recyclic.core.rate_limit import RateLimiter, enforce
+from recyclic.models.device import PairedDevice
 from recyclic.models.user import Role, User
 from recyclic.services.access.scope import require_role as check_role
 from recyclic.services.access.scope import site_filter, target_site
 from recyclic.services.ai.ai_service import AIService
+from recyclic.services.cash.devices import DeviceService
 from recyclic.services.messaging.telegram_service import NotificationService, TelegramNotifier
 from recyclic.services.people.auth import AuthService
 from recyclic.services.people.pin_guard import PinGuard
@@ -137,18 +140,11 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def login_sources(request: Request) -> tuple[str, ...]:
-    """Where a login attempt comes from, for counting wrong PINs (services/people/pin_guard):
-    the client address; a paired device adds `device:<id>` here."""
-    return (f"ip:{client_ip(request)}",)
-
-
 async def get_pin_guard(limiter: RateLimiterDep, settings: SettingsDep) -> PinGuard:
     """Counts wrong PINs per source and account."""
     return PinGuard(limiter, settings)
 
 
-LoginSources = Annotated[tuple[str, ...], Depends(login_sources)]
 PinGuardDep = Annotated[PinGuard, Depends(get_pin_guard)]
 
 
@@ -157,3 +153,31 @@ async def limit_auth_by_ip(
 ) -> None:
     """30 authentication requests per minute per IP (429 with Retry-After beyond)."""
     await enforce(limiter, f"auth:ip:{client_ip(request)}", settings.auth_rate_limit_per_ip)
+
+
+async def get_paired_device(
+    request: Request, session: SessionDep, settings: SettingsDep
+) -> PairedDevice | None:
+    """The paired tablet behind the request's device cookie, if any and still valid.
+
+    A request that presents the cookie is cookie-authenticated: unless it only reads, it
+    must echo the CSRF token."""
+    secret = request.cookies.get(DEVICE_COOKIE)
+    if not secret:
+        return None
+    if request.method not in _READ_ONLY_METHODS:
+        check_csrf(request, settings.secret_key.get_secret_value())
+    return await DeviceService(session).identify(secret)
+
+
+PairedDeviceDep = Annotated[PairedDevice | None, Depends(get_paired_device)]
+
+
+async def login_sources(request: Request, device: PairedDeviceDep) -> tuple[str, ...]:
+    """Where a login attempt comes from, for counting wrong PINs (services/people/pin_guard):
+    the client address, and the paired tablet when the request comes from one."""
+    address = f"ip:{client_ip(request)}"
+    return (address, f"device:{device.id}") if device is not None else (address,)
+
+
+LoginSources = Annotated[tuple[str, ...], Depends(login_sources)]

@@ -42,6 +42,10 @@ PERMISSIONS: dict[str, Rule] = {
     "POST /api/v1/auth/code": PUBLIC,
     "POST /api/v1/auth/pin": PUBLIC,
     "POST /api/v1/auth/refresh": PUBLIC,
+    # The web app's cookie credentials (refresh, paired tablet) with their CSRF token
+    "DELETE /api/v1/auth/refresh": PUBLIC,
+    "GET /api/v1/auth/csrf": PUBLIC,
+    "GET /api/v1/devices/current": PUBLIC,
     "POST /api/v1/auth/logout": ANY,
     # Users
     "GET /api/v1/users/me": ANY,
@@ -63,6 +67,12 @@ PERMISSIONS: dict[str, Rule] = {
     "GET /api/v1/cash-registers": Rule(Role.VIEWER, site_scoped=True),
     "POST /api/v1/cash-registers": Rule(Role.ADMIN, site_scoped=True),
     "PATCH /api/v1/cash-registers/{register_id}": Rule(Role.ADMIN, site_scoped=True),
+    "GET /api/v1/cash-registers/{register_id}": Rule(Role.VIEWER, site_scoped=True),
+    # Paired tablets
+    "POST /api/v1/devices": Rule(Role.ADMIN, site_scoped=True),
+    "GET /api/v1/devices": Rule(Role.ADMIN, site_scoped=True),
+    "PATCH /api/v1/devices/{device_id}": Rule(Role.ADMIN, site_scoped=True),
+    "POST /api/v1/devices/{device_id}/revoke": Rule(Role.ADMIN, site_scoped=True),
     "GET /api/v1/cash-sessions": Rule(Role.VIEWER, site_scoped=True),
     "POST /api/v1/cash-sessions": Rule(Role.OPERATOR, site_scoped=True),
     "GET /api/v1/cash-sessions/current": Rule(Role.OPERATOR),

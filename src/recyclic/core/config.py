@@ -95,6 +95,9 @@ class Settings(BaseSettings):
     )
     access_token_minutes: int = Field(15, ge=1, description="Access token lifetime.")
     refresh_token_days: int = Field(30, ge=1, description="Refresh token lifetime.")
+    device_cookie_days: int = Field(
+        400, ge=1, le=400, description="Lifetime of a paired tablet's cookie (browsers cap 400)."
+    )
     telegram_auth_max_age_seconds: int = Field(
         86_400, ge=60, description="Oldest accepted Telegram login `auth_date`."
     )
@@ -110,6 +113,9 @@ class Settings(BaseSettings):
 
     # Telegram.
     telegram_bot_token: SecretStr = Field(SecretStr(""), description="Bot token from BotFather.")
+    telegram_bot_username: str = Field(
+        "", description="The bot's @username: shows the Telegram Login Widget on /connexion."
+    )
     telegram_api_url: str = Field("https://api.telegram.org", description="Bot API base URL.")
     telegram_webhook_secret: SecretStr = Field(
         SecretStr(""),

@@ -13,6 +13,7 @@ from recyclic.models.deposit import (
     Destination,
     DonorType,
 )
+from recyclic.models.device import PairedDevice
 from recyclic.models.journal import Closing, ClosingKind, JournalEntry, JournalHead
 from recyclic.models.outbound_flow import OutboundDestination, OutboundFlow
 from recyclic.models.outbox import JobStatus, OutboxJob
@@ -44,6 +45,7 @@ __all__ = [
     "OutboundDestination",
     "OutboundFlow",
     "OutboxJob",
+    "PairedDevice",
     "RefreshToken",
     "Role",
     "Sale",

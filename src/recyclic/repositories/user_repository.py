@@ -87,3 +87,19 @@ class UserRepository(BaseRepository[User]):
                 User.is_active.is_(True),
             )
         )
+
+    async def list_cashiers(self, site_id: uuid.UUID) -> list[User]:
+        """Who may unlock a shop tablet: approved, active operators and above of the site
+        who have a PIN, by name."""
+        return await self.all(
+            select(User)
+            .where(
+                User.site_id == site_id,
+                User.role.in_((Role.OPERATOR, Role.ADMIN, Role.SUPER_ADMIN)),
+                User.status == UserStatus.APPROVED,
+                User.is_active.is_(True),
+                User.anonymized_at.is_(None),
+                User.pin_hash.is_not(None),
+            )
+            .order_by(User.full_name, User.id)
+        )

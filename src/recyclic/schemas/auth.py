@@ -13,7 +13,9 @@ from recyclic.schemas.user import UserOut
 
 class TokenResponse(Schema):
     access_token: str
-    refresh_token: str
+    refresh_token: str | None = Field(
+        description="Absent (null) for the web app, which receives it as an HttpOnly cookie."
+    )
     token_type: Literal["bearer"] = "bearer"  # noqa: S105 - the OAuth2 scheme name
     expires_in: int = Field(description="Durée de vie du jeton d'accès, en secondes.")
     user: UserOut
@@ -54,6 +56,10 @@ class PinLogin(Schema):
         if (self.user_id is None) == (self.telegram_id is None):
             raise ValueError("indiquez soit user_id, soit telegram_id")
         return self
+
+
+class CsrfResponse(Schema):
+    csrf_token: str
 
 
 class RefreshRequest(Schema):

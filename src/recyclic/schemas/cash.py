@@ -45,6 +45,12 @@ class RegisterOut(ResponseSchema):
     created_at: datetime
 
 
+class RegisterDetailOut(RegisterOut):
+    proposed_float: CentsAsEuros | None = Field(
+        None, description="Fond de caisse gardé à la dernière clôture (proposé à l'ouverture)."
+    )
+
+
 class RegisterCreate(Schema):
     name: str = Field(min_length=1, max_length=100)
     site_id: uuid.UUID | None = Field(None, description="Super admin uniquement.")

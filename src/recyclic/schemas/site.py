@@ -38,6 +38,22 @@ def _check_siret(value: str | None) -> str | None:
     return digits
 
 
+class TillPreset(ResponseSchema):
+    """A one-tap button of the till (e.g. « Don 0 € », « Sac de vêtements 5 € »)."""
+
+    label: str
+    category: str
+    unit_price: CentsAsEuros
+    quantity: int = 1
+
+
+class TillPresetIn(Schema):
+    label: str = Field(min_length=1, max_length=40)
+    category: str = Field(min_length=1, max_length=16)
+    unit_price: Euros = Field(ge=0, le=100_000_00)
+    quantity: int = Field(1, ge=1, le=10_000)
+
+
 class SiteSettings(ResponseSchema):
     """A site's business settings, as stored (money in cents) and shown (in euros)."""
 
@@ -59,6 +75,9 @@ class SiteSettings(ResponseSchema):
     )
     sync_hour: int = Field(3, ge=0, le=23, description="Heure de la synchronisation quotidienne.")
     receipt_footer: str = Field("", max_length=500)
+    till_presets: list[TillPreset] = Field(
+        default_factory=list, description="Boutons rapides de la caisse (ordre d'affichage)."
+    )
 
     @classmethod
     def of(cls, stored: dict[str, Any] | None) -> SiteSettings:
@@ -76,6 +95,7 @@ class SiteSettingsUpdate(Schema):
     audio_retention_days: int | None = Field(None, ge=1, le=3650)
     sync_hour: int | None = Field(None, ge=0, le=23)
     receipt_footer: str | None = Field(None, max_length=500)
+    till_presets: list[TillPresetIn] | None = Field(None, max_length=24)
 
     @field_validator("eco_organisms")
     @classmethod

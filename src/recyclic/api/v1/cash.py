@@ -22,6 +22,7 @@ from recyclic.schemas.cash import (
     MovementCreate,
     MovementOut,
     RegisterCreate,
+    RegisterDetailOut,
     RegisterOut,
     RegisterUpdate,
     SessionClose,
@@ -90,6 +91,17 @@ async def list_registers(
     """The site's registers."""
     found = await CashService(session).list_registers(user, site_id)
     return [RegisterOut.model_validate(r) for r in found]
+
+
+@registers.get("/{register_id}", response_model=RegisterDetailOut)
+async def get_register(
+    register_id: uuid.UUID, user: ViewerUser, session: SessionDep
+) -> RegisterDetailOut:
+    """A register, with the float its next session is proposed (the last close's kept one)."""
+    register, proposed = await CashService(session).get_register(user, register_id)
+    detail = RegisterDetailOut.model_validate(register)
+    detail.proposed_float = proposed
+    return detail
 
 
 @registers.post("", response_model=RegisterOut, status_code=status.HTTP_201_CREATED)

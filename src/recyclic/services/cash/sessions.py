@@ -142,6 +142,13 @@ class CashService:
         )
         return register
 
+    async def get_register(
+        self, actor: User, register_id: uuid.UUID
+    ) -> tuple[CashRegister, int | None]:
+        """A register of the actor's site and the float its next session is proposed."""
+        register = await self._register(actor, register_id)
+        return register, await self.proposed_float(register.id)
+
     async def _register(self, actor: User, register_id: uuid.UUID) -> CashRegister:
         register = await self.registers.get_in_site(register_id, site_filter(actor, None))
         if register is None:

@@ -228,13 +228,17 @@ class AuthService:
         sources: Sequence[str],
         user_id: uuid.UUID | None = None,
         telegram_id: int | None = None,
+        site_id: uuid.UUID | None = None,
     ) -> IssuedTokens:
-        """PIN login; wrong PINs are counted per source and account (`PinGuard`)."""
+        """PIN login; wrong PINs are counted per source and account (`PinGuard`). On a paired
+        tablet (`site_id` given) only the people of the tablet's site can log in."""
         user = None
         if user_id is not None:
             user = await self.users.get(user_id)
         elif telegram_id is not None:
             user = await self.users.get_by_telegram_id(telegram_id)
+        if site_id is not None and user is not None and user.site_id != site_id:
+            user = None
         if user is None or not user.pin_hash:
             await verify_pin(pin, _DUMMY_PIN_HASH)
             raise PinInvalid()
@@ -264,6 +268,13 @@ class AuthService:
         if user is None:
             raise RefreshTokenInvalid()
         return await self._issue_for(user, family_id=row.family_id)
+
+    async def end_session(self, token: str) -> None:
+        """Revoke the family of a refresh token held by the browser that presents it (the
+        web app's logout: the cookie proves the holder)."""
+        row = await self.refresh_tokens.get_by_hash_for_update(sha256_hex(token))
+        if row is not None:
+            await self.refresh_tokens.revoke_family(row.family_id, self.now())
 
     async def logout(self, token: str, *, user: User) -> None:
         """Revoke the family of this refresh token if it is the user's (else nothing)."""

@@ -183,14 +183,22 @@ class SiteService:
         current = SiteSettings.of(stored).model_dump()
         if update is not None:
             changes = update.model_dump(exclude_unset=True, exclude_none=True)
-            if "eco_organisms" in changes:
+            if "till_presets" in changes:
+                for preset in changes["till_presets"]:
+                    preset["category"] = preset["category"].strip().upper()
+            named = {
+                "eco_organisms": set(changes.get("eco_organisms", {})),
+                "till_presets": {p["category"] for p in changes.get("till_presets", [])},
+            }
+            if any(named.values()):
                 known = {c.code for c in await self.categories.list(active_only=False)}
-                unknown = sorted(set(changes["eco_organisms"]) - known)
-                if unknown:
-                    raise InvalidInput(
-                        f"Catégorie inconnue dans eco_organisms : {', '.join(unknown)}.",
-                        code="unknown_category",
-                    )
+                for field, codes in named.items():
+                    unknown = sorted(codes - known)
+                    if unknown:
+                        raise InvalidInput(
+                            f"Catégorie inconnue dans {field} : {', '.join(unknown)}.",
+                            code="unknown_category",
+                        )
             current.update(changes)
         return SiteSettings.model_validate(current).model_dump()
 

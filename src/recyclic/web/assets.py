@@ -1,0 +1,39 @@
+"""The web app's static files: where they are, their version, what the service worker keeps."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from recyclic import __version__
+
+STATIC_DIR = Path(__file__).parent / "static"
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+ASSETS_PREFIX = "/assets"
+# What the service worker precaches besides the assets: the page shells.
+SHELL_PAGES = ("/", "/connexion", "/caisse")
+# Source maps, licences, the vendor manifest and the install icons are not needed offline.
+_NOT_PRECACHED = {".map", ".md", ".txt", ".json", ".png"}
+
+
+@dataclass(frozen=True, slots=True)
+class AssetBundle:
+    version: str
+    urls: tuple[str, ...]
+
+
+@cache
+def asset_bundle() -> AssetBundle:
+    """Every static file's URL, and a version that changes when any file (or a template, or
+    the app version) changes — the service worker's cache is named after it."""
+    digest = hashlib.sha256(__version__.encode())
+    urls = []
+    for root in (STATIC_DIR, TEMPLATES_DIR):
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+            if root is STATIC_DIR and path.suffix not in _NOT_PRECACHED and path.name != "LICENSE":
+                urls.append(f"{ASSETS_PREFIX}/{path.relative_to(STATIC_DIR).as_posix()}")
+    return AssetBundle(version=digest.hexdigest()[:16], urls=tuple(urls))
