@@ -150,3 +150,15 @@ def test_trusted_proxies_setting_refuses_garbage(settings: Settings) -> None:
         settings.model_validate({**settings.model_dump(), "trusted_proxies": "caddy"})
     parsed = settings.model_copy(update={"trusted_proxies": "10.0.0.0/8, 2001:db8::1"})
     assert [str(n) for n in parsed.trusted_proxy_networks] == ["10.0.0.0/8", "2001:db8::1/128"]
+
+
+async def test_scripts_get_no_policy_of_ours(client: httpx.AsyncClient) -> None:
+    # A service worker takes its script's policy as its own: "default-src 'none'" would cut
+    # it off from the network (the till's offline queue).
+    worker = await client.get("/sw.js")
+    assert worker.status_code == 200
+    assert "default-src 'none'" not in worker.headers.get("content-security-policy", "")
+    module = await client.get("/assets/js/api.js")
+    assert module.status_code == 200
+    assert "content-security-policy" not in module.headers
+    assert module.headers["x-content-type-options"] == "nosniff"

@@ -16,6 +16,7 @@ HTML_CSP = (
     b"frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 )
 HSTS = b"max-age=31536000; includeSubDomains"
+_SCRIPT_TYPES = (b"text/javascript", b"application/javascript")
 _NO_STORE = b"no-store"
 _ALWAYS: tuple[tuple[bytes, bytes], ...] = (
     (b"x-content-type-options", b"nosniff"),
@@ -63,11 +64,13 @@ def _secured(
         if name not in present:
             headers.append((name, value))
     if b"content-security-policy" not in present:
-        html = any(
-            name.lower() == b"content-type" and value.startswith(b"text/html")
-            for name, value in headers
-        )
-        headers.append((b"content-security-policy", HTML_CSP if html else API_CSP))
+        content_type = next((v for n, v in headers if n.lower() == b"content-type"), b"")
+        if content_type.startswith(b"text/html"):
+            headers.append((b"content-security-policy", HTML_CSP))
+        elif not content_type.startswith(_SCRIPT_TYPES):
+            # Not on scripts: a service worker's script takes its response's policy as its
+            # own, and the page that loads a script already has one.
+            headers.append((b"content-security-policy", API_CSP))
     if https and b"strict-transport-security" not in present:
         headers.append((b"strict-transport-security", HSTS))
     if token_path or b"set-cookie" in present:
