@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.resources import files
@@ -12,10 +15,15 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.types import ASGIApp
 
 from recyclic import __version__
+from recyclic.api.body_limit import BodyLimitMiddleware
 from recyclic.api.errors import register_error_handlers
 from recyclic.api.middleware import RequestContextMiddleware
+from recyclic.api.openapi import install_openapi
+from recyclic.api.proxy_headers import TrustedProxyMiddleware
+from recyclic.api.security_headers import SecurityHeadersMiddleware
 from recyclic.api.v1 import api_router
 from recyclic.bot.runtime import BotRuntime
 from recyclic.core.config import Settings, get_settings
@@ -73,7 +81,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         if owns_database:
             await app.state.database.dispose()
 
-    app = FastAPI(
+    app = RecyclicAPI(
         title="Recyclic",
         version=__version__,
         description="API de Recyclic : dépôts, caisse, exports réglementaires d'une ressourcerie.",
@@ -95,7 +103,6 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     )
 
     register_error_handlers(app)
-    app.add_middleware(RequestContextMiddleware)
     app.include_router(api_router, prefix=API_PREFIX)
     app.include_router(web_router)
     # Compressed: the first load of the till on a shop's slow line stays small.
@@ -105,7 +112,26 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         name="assets",
     )
     _mount_offline_docs(app)
+    install_openapi(app)
     return app
+
+
+class RecyclicAPI(FastAPI):
+    """FastAPI whose edge middlewares wrap everything, the 500 handler included: every
+    answer (even an unexpected error's) gets the request id and the security headers, and an
+    oversized body is refused before any routing or authentication."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        settings: Settings = self.state.settings
+        app = super().build_middleware_stack()
+        app = BodyLimitMiddleware(
+            app,
+            max_bytes=settings.max_body_bytes,
+            multipart_max_bytes=settings.audio_max_bytes,
+        )
+        app = SecurityHeadersMiddleware(app)
+        app = RequestContextMiddleware(app)
+        return TrustedProxyMiddleware(app, settings.trusted_proxy_networks)
 
 
 def start_webhook_registration(
@@ -123,12 +149,29 @@ def _mount_offline_docs(app: FastAPI) -> None:
     static_dir = files("fastapi_offline") / "static"
     app.mount(_SWAGGER_STATIC, StaticFiles(directory=str(static_dir)), name="swagger-static")
 
+    page = get_swagger_ui_html(
+        openapi_url=app.openapi_url or "/openapi.json",
+        title="Recyclic — API",
+        swagger_js_url=f"{_SWAGGER_STATIC}/swagger-ui-bundle.js",
+        swagger_css_url=f"{_SWAGGER_STATIC}/swagger-ui.css",
+        swagger_favicon_url=f"{_SWAGGER_STATIC}/favicon.png",
+    )
+    html = bytes(page.body)
+    policy = swagger_csp(html)
+
     @app.get("/docs", include_in_schema=False)
     async def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url=app.openapi_url or "/openapi.json",
-            title="Recyclic — API",
-            swagger_js_url=f"{_SWAGGER_STATIC}/swagger-ui-bundle.js",
-            swagger_css_url=f"{_SWAGGER_STATIC}/swagger-ui.css",
-            swagger_favicon_url=f"{_SWAGGER_STATIC}/favicon.png",
-        )
+        return HTMLResponse(html, headers={"Content-Security-Policy": policy})
+
+
+def swagger_csp(html: bytes) -> str:
+    """Swagger's page may run its bundle and its one inline start-up script, nothing else."""
+    hashes = " ".join(
+        f"'sha256-{base64.b64encode(hashlib.sha256(script).digest()).decode()}'"
+        for script in re.findall(rb"<script>(.*?)</script>", html, flags=re.DOTALL)
+    )
+    return (
+        f"default-src 'none'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+        "form-action 'none'"
+    )

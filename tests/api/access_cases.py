@@ -158,6 +158,9 @@ CASES: dict[str, CaseBuilder] = {
     "PATCH /api/v1/users/{user_id}": lambda w, o: Call(
         f"/api/v1/users/{w.user_of(o).id}", json={"full_name": f"Renommé {_n()}"}
     ),
+    "POST /api/v1/users/{user_id}/pin/unlock": lambda w, o: Call(
+        f"/api/v1/users/{w.user_of(o).id}/pin/unlock"
+    ),
     "POST /api/v1/users/{user_id}/anonymize": lambda w, o: Call(
         f"/api/v1/users/{w.user_of(o).id}/anonymize"
     ),

@@ -68,9 +68,7 @@ def observed_outcome(response: httpx.Response) -> str:
 async def matrix_client(settings: Settings, database: Database) -> AsyncIterator[httpx.AsyncClient]:
     # Generous auth rate limits: the matrix calls the auth routes many times from one IP.
     app = create_app(
-        settings.model_copy(
-            update={"auth_rate_limit_per_ip": 10_000, "auth_rate_limit_per_identity": 10_000}
-        ),
+        settings.model_copy(update={"auth_rate_limit_per_ip": 10_000}),
         database=database,
     )
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)

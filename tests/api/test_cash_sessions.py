@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import httpx
 from sqlalchemy import update
@@ -235,3 +237,27 @@ async def test_registers_are_managed_by_admins(shop: Shop) -> None:
     )
     names = [r["name"] for r in (await shop.viewer_client.get("/api/v1/cash-registers")).json()]
     assert names == ["Caisse 2", "Caisse principale"]
+
+
+async def test_x_and_z_reports_print_the_sites_local_time(shop: Shop, database: Database) -> None:
+    sid = (await _open(shop.cashier_client, shop.register.id, 0)).json()["id"]
+    opened = datetime(2026, 12, 6, 2, 20, tzinfo=UTC)  # 03:20 in Paris
+    async with database.unit_of_work() as session:
+        await session.execute(
+            update(CashSession).where(CashSession.id == uuid.UUID(sid)).values(opened_at=opened)
+        )
+    live = await shop.viewer_client.get(f"/api/v1/cash-sessions/{sid}/report")
+    assert live.json()["opened_at"] == "2026-12-06T03:20:00+01:00"
+    text = await shop.viewer_client.get(
+        f"/api/v1/cash-sessions/{sid}/report", params={"format": "text"}
+    )
+    assert "2026-12-06 03:20" in text.text
+    closed = await shop.cashier_client.post(
+        f"/api/v1/cash-sessions/{sid}/close", json={"actual_amount": 0}
+    )
+    report = closed.json()["closing_report"]
+    # Every time in the stored report is in the site's zone.
+    paris = ZoneInfo("Europe/Paris")
+    assert report["opened_at"] == "2026-12-06T03:20:00+01:00"
+    closed_at = datetime.fromisoformat(report["closed_at"])
+    assert closed_at.utcoffset() == closed_at.astimezone(paris).utcoffset()

@@ -239,13 +239,13 @@ async def test_oversized_and_too_long_recordings_are_refused_with_nothing_stored
 
     big = wav_bytes(5.0)  # 160 kB
     declared = await client.post(url, **_upload(big, "big.wav", "audio/wav"))
-    assert declared.status_code == 422
+    assert declared.status_code == 413
     assert declared.json()["code"] == "audio_too_large"
     assert "trop volumineux" in declared.json()["detail"]
 
     body, content_type = _chunked_multipart(big)
     streamed = await client.post(url, content=body, headers={"Content-Type": content_type})
-    assert streamed.status_code == 422
+    assert streamed.status_code == 413
     assert streamed.json()["code"] == "audio_too_large"
 
     app.state.settings = settings.model_copy(update={"audio_max_seconds": 2.0})

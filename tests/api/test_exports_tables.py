@@ -130,8 +130,8 @@ async def test_deposits_sessions_and_flows(shop: Shop, trading: Trader, factory:
         ("draft", "", ""),
     ]
     assert deposits[0]["human_validated"] == "true"
-    # A typed formula stays text for people's spreadsheets, raw for programs.
-    assert deposits[0]["description"] == '=HYPERLIEN("x")'
+    # A typed formula stays text in both CSV flavours (CSV injection).
+    assert deposits[0]["description"] == '\'=HYPERLIEN("x")'
     french = _rows(
         (await client.get("/api/v1/exports/deposits", params={"format": "csv-fr"})).content,
         french=True,
@@ -241,3 +241,26 @@ async def test_dates_at_the_ends_of_the_calendar_are_a_422_not_a_500(shop: Shop)
         response = await shop.admin_client.get(f"/api/v1/{path}", params=params)
         assert response.status_code == 422, (path, params, response.text)
         assert response.json()["code"] == "invalid_period"
+
+
+async def test_any_typed_text_exports_in_every_format(shop: Shop, factory: Factory) -> None:
+    # A control character (a barcode scanner's \x06) used to cut the XLSX stream mid-way.
+    odd = "Lampe\x06 sans fil \x1b[31m"
+    await factory.deposit(
+        shop.site, shop.cashier, status=DepositStatus.VALIDATED, category="EEE-1",
+        weight_g=1_000, quantity=1, created_at=NOV, description=odd,
+    )  # fmt: skip
+    for formula in ("+33 6 12 34 56 78", "-2+3", "@SUM(A1)", "\tcmd"):
+        await factory.deposit(shop.site, shop.cashier, created_at=NOV, description=formula)
+    client = shop.viewer_client
+    book = await client.get("/api/v1/exports/deposits", params={"format": "xlsx"})
+    assert book.status_code == 200
+    sheet = load_workbook(io.BytesIO(book.content))["Dépôts"]
+    values = list(sheet.iter_rows(values_only=True))
+    column = list(values[0]).index("description")
+    texts = {row[column] for row in values[1:]}
+    assert "Lampe sans fil [31m" in texts
+    for fmt, french in (("csv", False), ("csv-fr", True)):
+        response = await client.get("/api/v1/exports/deposits", params={"format": fmt})
+        described = {row["description"] for row in _rows(response.content, french=french)}
+        assert {"'+33 6 12 34 56 78", "'-2+3", "'@SUM(A1)", "'\tcmd"} <= described, fmt

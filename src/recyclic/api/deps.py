@@ -28,6 +28,7 @@ from recyclic.services.ai.ai_service import AIService
 from recyclic.services.cash.devices import DeviceService
 from recyclic.services.messaging.telegram_service import NotificationService, TelegramNotifier
 from recyclic.services.people.auth import AuthService
+from recyclic.services.people.pin_guard import PinGuard
 
 _READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -135,8 +136,16 @@ SiteFilter = Annotated[uuid.UUID | None, Depends(current_site_filter)]
 
 
 def client_ip(request: Request) -> str:
-    """The peer address (uvicorn's --proxy-headers fills it from a trusted proxy)."""
+    """The client's address (from X-Forwarded-For only behind RECYCLIC_TRUSTED_PROXIES)."""
     return request.client.host if request.client else "unknown"
+
+
+async def get_pin_guard(limiter: RateLimiterDep, settings: SettingsDep) -> PinGuard:
+    """Counts wrong PINs per source and account."""
+    return PinGuard(limiter, settings)
+
+
+PinGuardDep = Annotated[PinGuard, Depends(get_pin_guard)]
 
 
 async def limit_auth_by_ip(
@@ -144,13 +153,6 @@ async def limit_auth_by_ip(
 ) -> None:
     """30 authentication requests per minute per IP (429 with Retry-After beyond)."""
     await enforce(limiter, f"auth:ip:{client_ip(request)}", settings.auth_rate_limit_per_ip)
-
-
-async def limit_auth_by_identity(
-    limiter: RateLimiter, settings: Settings, identity: object
-) -> None:
-    """10 authentication requests per minute per Telegram id or user."""
-    await enforce(limiter, f"auth:id:{identity}", settings.auth_rate_limit_per_identity)
 
 
 async def get_paired_device(
@@ -169,3 +171,13 @@ async def get_paired_device(
 
 
 PairedDeviceDep = Annotated[PairedDevice | None, Depends(get_paired_device)]
+
+
+async def login_sources(request: Request, device: PairedDeviceDep) -> tuple[str, ...]:
+    """Where a login attempt comes from, for counting wrong PINs (services/people/pin_guard):
+    the client address, and the paired tablet when the request comes from one."""
+    address = f"ip:{client_ip(request)}"
+    return (address, f"device:{device.id}") if device is not None else (address,)
+
+
+LoginSources = Annotated[tuple[str, ...], Depends(login_sources)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import socket
 from collections.abc import Mapping
@@ -12,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Scope, Send
 
 from recyclic.core.exceptions import RecyclicError
 
@@ -107,10 +109,50 @@ def error_response(
     request_id = _request_id(request)
     if request_id:
         body["request_id"] = request_id
-    all_headers = dict(headers or {})
+    # The request id header is added once, by the request-context middleware.
+    return JSONResponse(body, status_code=status, headers=dict(headers or {}))
+
+
+class RequestRejected(StarletteHTTPException):
+    """A request refused while its body streams in (too large, NUL character): raised from
+    `receive`, it reaches the handlers like any HTTP error, with its own code."""
+
+    def __init__(
+        self, status: int, code: str, detail: str, errors: list[dict[str, str]] | None = None
+    ) -> None:
+        super().__init__(status_code=status, detail=detail)
+        self.code = code
+        self.errors = errors
+
+
+def error_body(scope: Scope, code: str, detail: str, extra: dict[str, Any] | None) -> bytes:
+    """The JSON bytes of an error answered before the app runs."""
+    body: dict[str, Any] = {"detail": detail, "code": code, **(extra or {})}
+    request_id = scope.get("state", {}).get("request_id")
     if request_id:
-        all_headers.setdefault("X-Request-ID", request_id)
-    return JSONResponse(body, status_code=status, headers=all_headers)
+        body["request_id"] = request_id
+    return json.dumps(body, ensure_ascii=False).encode()
+
+
+async def send_error(
+    scope: Scope,
+    send: Send,
+    status: int,
+    code: str,
+    detail: str,
+    *,
+    errors: list[dict[str, str]] | None = None,
+) -> None:
+    """Answer an error straight from an ASGI middleware, in the usual JSON form."""
+    body = error_body(scope, code, detail, {"errors": errors} if errors is not None else None)
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    if status == 413:
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 def _is_database_outage(exc: BaseException) -> bool:
@@ -122,6 +164,16 @@ def _is_database_outage(exc: BaseException) -> bool:
         if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError):
             return True
     return isinstance(exc, ConnectionError | TimeoutError | socket.gaierror)
+
+
+def _invalid_value(request: Request) -> JSONResponse:
+    return error_response(
+        request,
+        422,
+        "validation_error",
+        "Données invalides — une valeur est hors des limites acceptées",
+        extra={"errors": [{"field": "", "message": "valeur hors limites"}]},
+    )
 
 
 def register_error_handlers(app: FastAPI) -> None:
@@ -151,6 +203,9 @@ def register_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if isinstance(exc, RequestRejected):
+            extra = {"errors": exc.errors} if exc.errors is not None else None
+            return error_response(request, exc.status_code, exc.code, exc.detail, extra=extra)
         code, message = _HTTP_MESSAGES.get(exc.status_code, ("http_error", "Erreur."))
         return error_response(request, exc.status_code, code, message, headers=exc.headers)
 
@@ -163,8 +218,20 @@ def register_error_handlers(app: FastAPI) -> None:
             request, 409, "conflict", "Conflit avec une donnée existante ; réessayez."
         )
 
-    @app.exception_handler(Exception)
-    async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    @app.exception_handler(sa_exc.DataError)
+    async def _data_error(request: Request, exc: sa_exc.DataError) -> JSONResponse:
+        # Schemas bound every value; this is the safety net for one the database still
+        # refused (a number out of range, a text it cannot store): the caller's data, a 422.
+        logger.warning("value refused by the database: %s", exc.orig)
+        return _invalid_value(request)
+
+    @app.exception_handler(OverflowError)
+    async def _overflow(request: Request, exc: OverflowError) -> JSONResponse:
+        # SQLite's driver refuses integers beyond 64 bits before the database sees them.
+        logger.warning("value out of range: %s", exc)
+        return _invalid_value(request)
+
+    async def _database_error(request: Request, exc: Exception) -> JSONResponse:
         if _is_database_outage(exc):
             logger.warning("database unavailable: %s", exc)
             return error_response(
@@ -174,6 +241,19 @@ def register_error_handlers(app: FastAPI) -> None:
                 "Base de données momentanément indisponible, réessayez dans un instant.",
                 headers={"Retry-After": "5"},
             )
+        return _internal_error(request, exc)
+
+    # An outage is an expected answer, not a crash: handled like the domain errors (the
+    # catch-all below is Starlette's last resort, which re-raises to the server and makes
+    # it drop the connection).
+    for outage in (sa_exc.DBAPIError, sa_exc.TimeoutError, ConnectionError, TimeoutError):
+        app.add_exception_handler(outage, _database_error)
+
+    @app.exception_handler(Exception)
+    async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+        return await _database_error(request, exc)
+
+    def _internal_error(request: Request, exc: Exception) -> JSONResponse:
         logger.error(
             "unexpected error on %s %s",
             request.method,

@@ -29,17 +29,20 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         request_id = _incoming_request_id(scope) or uuid.uuid4().hex
-        # Kept in the scope too: the error handler for 500s runs outside this middleware.
+        # Kept in the scope too: error bodies carry it.
         scope.setdefault("state", {})["request_id"] = request_id
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status_holder: dict[str, Any] = {"status": 500}
 
+        id_header = (b"x-request-id", request_id.encode())
+
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
-                headers = list(message.get("headers", []))
-                headers.append((b"x-request-id", request_id.encode()))
+                # Exactly one, whoever else set it.
+                headers = [h for h in message.get("headers", []) if h[0].lower() != b"x-request-id"]
+                headers.append(id_header)
                 message["headers"] = headers
             await send(message)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -40,6 +41,8 @@ def load_settings() -> Settings:
         )
         fail(f"configuration invalide — {problems}")
     configure_logging(settings.log_level, json_lines=settings.log_json)
+    # Everything a command creates (database, recordings, exports, backups) is private.
+    os.umask(0o077)
     return settings
 
 
@@ -78,8 +81,11 @@ async def _call(work: Callable[[], Awaitable[T]]) -> T:
 
 @asynccontextmanager
 async def open_database(settings: Settings) -> AsyncIterator[Database]:
-    """The configured database, disposed of at the end of the command."""
-    database = Database.from_settings(settings)
+    """The configured database, disposed of at the end of the command.
+
+    A command (bulk history, backup, yearly archive) may run statements longer than a
+    request's few seconds: only the server-side statement timeout bounds them here."""
+    database = Database.from_settings(settings.for_batch_work())
     try:
         yield database
     finally:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 import uvicorn
 
 from recyclic.cli._runtime import load_settings, run
 from recyclic.cli.db import migrate
 from recyclic.cli.demo import print_demo_summary, seed_demo
+from recyclic.core.config import Settings
 
 
 def serve(
@@ -28,18 +31,24 @@ def serve(
         f"(API : /api/v1, documentation : http://{shown_host}:{port}/docs)",
         fg=typer.colors.GREEN,
     )
-    if workers > 1:
-        # Each worker process builds its own app (and engine) from the environment.
-        uvicorn.run(
-            "recyclic.main:create_app",
-            factory=True,
-            workers=workers,
-            host=host,
-            port=port,
-            log_config=None,
-            access_log=False,
-        )
-    else:
-        from recyclic.main import create_app
+    # Each worker process builds its own app (and engine) from the environment.
+    app: Any = "recyclic.main:create_app" if workers > 1 else _single_app(settings)
+    uvicorn.run(
+        app,
+        factory=workers > 1,
+        workers=workers,
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        # Forwarded headers are read by the app, from RECYCLIC_TRUSTED_PROXIES only (uvicorn's
+        # own handling would believe any local caller); the server is not advertised.
+        proxy_headers=False,
+        server_header=False,
+    )
 
-        uvicorn.run(create_app(settings), host=host, port=port, log_config=None, access_log=False)
+
+def _single_app(settings: Settings) -> Any:
+    from recyclic.main import create_app  # the app's imports only when serving
+
+    return create_app(settings)

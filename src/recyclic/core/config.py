@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -13,6 +14,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from recyclic.core.exceptions import ConfigurationError
+from recyclic.utils.files import ensure_private_dir
 
 # Values people paste from examples; production refuses them as secrets.
 _UNSAFE_SECRETS = {"", "changeme", "change-me", "changethis", "secret", "dev", "development"}
@@ -66,12 +68,24 @@ class Settings(BaseSettings):
     log_json: bool = Field(False, description="Log one JSON object per line (production).")
     timezone: str = Field("Europe/Paris", description="Default time zone for new sites.")
     public_url: str = Field("", description="Public base URL, used to register the webhook.")
+    trusted_proxies: str = Field(
+        "",
+        description="Comma-separated addresses or networks (CIDR) of the reverse proxies whose "
+        "X-Forwarded-For/-Proto are believed; empty: none.",
+    )
+    max_body_bytes: int = Field(
+        1024 * 1024, ge=1024, description="Largest request body (JSON), in bytes (1 MiB)."
+    )
 
     # Database pool: small waits so an overloaded or unreachable database answers 503 fast.
     db_pool_size: int = Field(10, ge=1, description="PostgreSQL connections kept open.")
     db_max_overflow: int = Field(5, ge=0, description="Extra PostgreSQL connections under load.")
-    db_pool_timeout: float = Field(5.0, gt=0, description="Seconds to wait for a free connection.")
-    db_connect_timeout: float = Field(5.0, gt=0, description="Seconds to open a connection.")
+    # A request must answer (503 at worst) within 5 s, even when the database is black-holed.
+    db_pool_timeout: float = Field(3.0, gt=0, description="Seconds to wait for a free connection.")
+    db_connect_timeout: float = Field(3.0, gt=0, description="Seconds to open a connection.")
+    db_command_timeout: float = Field(
+        4.0, gt=0, description="Seconds one PostgreSQL statement may wait for its answer."
+    )
     db_statement_timeout_ms: int = Field(30_000, ge=0, description="PostgreSQL statement timeout.")
     sqlite_busy_timeout_ms: int = Field(5_000, ge=0, description="SQLite wait on a locked file.")
 
@@ -88,12 +102,14 @@ class Settings(BaseSettings):
         86_400, ge=60, description="Oldest accepted Telegram login `auth_date`."
     )
     login_code_minutes: int = Field(5, ge=1, description="Lifetime of a bot login code.")
-    pin_max_failures: int = Field(5, ge=1, description="Failed PIN attempts before a lock.")
-    pin_lock_minutes: int = Field(15, ge=1, description="How long a PIN stays locked.")
-    auth_rate_limit_per_ip: int = Field(30, ge=1, description="Auth requests/minute per IP.")
-    auth_rate_limit_per_identity: int = Field(
-        10, ge=1, description="Auth requests/minute per Telegram id or user."
+    pin_max_failures: int = Field(
+        5, ge=1, description="Wrong PINs from one source (address, device) before it is locked."
     )
+    pin_max_failures_per_account: int = Field(
+        50, ge=1, description="Wrong PINs from all sources together before the PIN is locked."
+    )
+    pin_lock_minutes: int = Field(15, ge=1, description="How long a PIN (or a source) is locked.")
+    auth_rate_limit_per_ip: int = Field(30, ge=1, description="Auth requests/minute per IP.")
 
     # Telegram.
     telegram_bot_token: SecretStr = Field(SecretStr(""), description="Bot token from BotFather.")
@@ -227,6 +243,12 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _valid_proxies(cls, value: str) -> str:
+        parse_networks(value)
+        return value
+
     @model_validator(mode="after")
     def _resolve_database_and_secret(self) -> Settings:
         self.database_url = normalize_database_url(
@@ -257,6 +279,18 @@ class Settings(BaseSettings):
         path = self.database_url.split(":///", 1)[1] if ":///" in self.database_url else ""
         return None if path in ("", ":memory:") else Path(path)
 
+    def for_batch_work(self) -> Settings:
+        """These settings for commands and job workers: their statements (bulk history,
+        yearly archive) may run longer than a request's few seconds; the server-side
+        statement timeout still bounds them."""
+        longest = max(self.db_command_timeout, self.db_statement_timeout_ms / 1000 + 5)
+        return self.model_copy(update={"db_command_timeout": longest})
+
+    @property
+    def trusted_proxy_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        """The networks of RECYCLIC_TRUSTED_PROXIES."""
+        return parse_networks(self.trusted_proxies)
+
     @property
     def audio_dir(self) -> Path:
         """Where voice recordings are stored."""
@@ -268,6 +302,20 @@ class Settings(BaseSettings):
         return self.data_dir / "exports"
 
 
+def parse_networks(value: str) -> tuple[IPv4Network | IPv6Network, ...]:
+    """'127.0.0.1, 10.0.0.0/8' → networks; a bare address is a network of one."""
+    networks = []
+    for item in value.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        try:
+            networks.append(ip_network(item, strict=False))
+        except ValueError as exc:
+            raise ValueError(f"not an IP address or network: {item!r}") from exc
+    return tuple(networks)
+
+
 def _load_or_create_dev_secret(data_dir: Path) -> str:
     """Keep one random development secret per data directory, so tokens survive restarts."""
     path = data_dir / SECRET_KEY_FILE
@@ -275,7 +323,7 @@ def _load_or_create_dev_secret(data_dir: Path) -> str:
         value = path.read_text(encoding="utf-8").strip()
         if value:
             return value
-    data_dir.mkdir(parents=True, exist_ok=True)
+    ensure_private_dir(data_dir)
     value = secrets.token_urlsafe(48)
     # Created 0600: the key signs every token of this installation.
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import StaticPool
 
 from recyclic.core.config import Settings
+from recyclic.utils.files import create_private_file
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +77,8 @@ def create_engine_from_settings(settings: Settings) -> AsyncEngine:
     if settings.is_sqlite:
         path = settings.sqlite_path
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            # 0600 before SQLite opens it (its -wal and -shm files take the same mode).
+            create_private_file(path)
             engine = create_async_engine(
                 url, connect_args={"timeout": settings.sqlite_busy_timeout_ms / 1000}
             )
@@ -92,7 +94,9 @@ def create_engine_from_settings(settings: Settings) -> AsyncEngine:
         pool_recycle=1800,
         connect_args={
             "timeout": settings.db_connect_timeout,
-            "command_timeout": max(settings.db_statement_timeout_ms / 1000, 1) + 5,
+            # Client side: a database that stopped answering (network black hole) fails the
+            # request fast instead of hanging; the server-side statement_timeout stays.
+            "command_timeout": settings.db_command_timeout,
             "server_settings": {
                 "application_name": "recyclic",
                 "statement_timeout": str(settings.db_statement_timeout_ms),

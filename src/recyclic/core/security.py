@@ -22,6 +22,9 @@ import jwt
 
 from recyclic.core.exceptions import Unauthenticated
 
+# Telegram ids are positive 64-bit integers (BIGINT columns).
+MAX_TELEGRAM_ID = 2**63 - 1
+
 
 class InvalidTelegramData(Unauthenticated):
     code = "invalid_telegram_signature"
@@ -81,8 +84,11 @@ def _check_freshness(fields: Mapping[str, str], max_age_seconds: int, now: datet
 
 def _check_hash(fields: Mapping[str, str], secret: bytes) -> None:
     received = fields.get("hash", "")
+    # compare_digest refuses non-ASCII text: such a hash is simply wrong.
+    if not received or not received.isascii():
+        raise InvalidTelegramData()
     expected = hmac.new(secret, _data_check_string(fields).encode(), hashlib.sha256).hexdigest()
-    if not received or not hmac.compare_digest(expected, received.lower()):
+    if not hmac.compare_digest(expected, received.lower()):
         raise InvalidTelegramData()
 
 
@@ -91,14 +97,22 @@ def _identity(telegram_id: Any, first: Any, last: Any, username: Any) -> Telegra
         number = int(telegram_id)
     except (TypeError, ValueError):
         raise InvalidTelegramData("Identifiant Telegram invalide.") from None
-    if number <= 0:
+    if not 0 < number <= MAX_TELEGRAM_ID:
         raise InvalidTelegramData("Identifiant Telegram invalide.")
+    last_name = _printable(last, 100)
+    user_name = _printable(username, 64)
     return TelegramIdentity(
         telegram_id=number,
-        first_name=str(first or "").strip() or f"Telegram {number}",
-        last_name=str(last).strip() if last else None,
-        username=str(username).strip() if username else None,
+        first_name=_printable(first, 100) or f"Telegram {number}",
+        last_name=last_name or None,
+        username=user_name or None,
     )
+
+
+def _printable(value: Any, max_length: int) -> str:
+    # Signed by Telegram, but stored by us: no control character, no more than a column holds.
+    text = str(value or "")
+    return "".join(c for c in text if c.isprintable() or c == " ").strip()[:max_length]
 
 
 def verify_login_widget(

@@ -34,7 +34,7 @@ async def run_worker(
     from taskiq.receiver import Receiver
 
     owns_database = context is None
-    context = context or JobContext(settings, Database.from_settings(settings))
+    context = context or JobContext(settings, Database.from_settings(settings.for_batch_work()))
     runtime = JobRuntime(context).install()
     stop = stop or _stop_on_signals()
     broker = runtime.broker()

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import Field, field_validator, model_validator
 
 from recyclic.models.cash import SessionStatus
-from recyclic.schemas.common import CentsAsEuros, Euros, ResponseSchema, Schema
+from recyclic.schemas.common import CentsAsEuros, Euros, PatchSchema, ResponseSchema, Schema
 from recyclic.utils.formatting import PrecisionError, euros_to_cents
 
 # Euro notes and coins, as the keys of a count by denomination ({"50": 1, "0.2": 3}).
@@ -56,7 +56,7 @@ class RegisterCreate(Schema):
     site_id: uuid.UUID | None = Field(None, description="Super admin uniquement.")
 
 
-class RegisterUpdate(Schema):
+class RegisterUpdate(PatchSchema):
     name: str | None = Field(None, min_length=1, max_length=100)
     is_active: bool | None = None
 

@@ -12,6 +12,7 @@ from recyclic.schemas.common import (
     Euros,
     GramsAsKg,
     Kilograms,
+    PatchSchema,
     ResponseSchema,
     Schema,
 )
@@ -69,8 +70,19 @@ class CategoryCreate(Schema):
     display_order: int = Field(500, ge=0, le=100_000)
 
 
-class CategoryUpdate(Schema):
-    """Changes to a category; the code never changes."""
+class CategoryUpdate(PatchSchema):
+    """Changes to a category; the code never changes; null clears the optional fields."""
+
+    nullable = frozenset(
+        {
+            "weee_category",
+            "flow",
+            "eco_organism",
+            "price_min",
+            "price_max",
+            "default_unit_weight_kg",
+        }
+    )
 
     label: str | None = Field(None, min_length=1, max_length=200)
     weee_category: int | None = Field(None, ge=1, le=7)

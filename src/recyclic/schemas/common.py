@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, Self, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -12,6 +12,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     WithJsonSchema,
+    model_validator,
 )
 
 from recyclic.utils.formatting import cents_to_json, euros_to_cents, grams_to_json, kg_to_grams
@@ -66,6 +67,20 @@ class Schema(BaseModel):
     model_config = ConfigDict(from_attributes=True, extra="forbid")
 
 
+class PatchSchema(Schema):
+    """A partial change: absent fields stay as they are; `null` is accepted only for the
+    fields listed in `nullable` (it clears them) and refused with a 422 for the others."""
+
+    nullable: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="after")
+    def _null_only_where_clearable(self) -> Self:
+        for name in self.model_fields_set:
+            if name not in self.nullable and getattr(self, name) is None:
+                raise ValueError(f"« {name} » ne peut pas être vidé (null)")
+        return self
+
+
 class ResponseSchema(BaseModel):
     """Base of response bodies (tolerant of extra attributes on the source object)."""
 
@@ -88,6 +103,19 @@ class ErrorBody(BaseModel):
     detail: str = Field(description="Message en français, lisible par une personne.")
     code: str = Field(description="Code stable, pour les programmes.")
     request_id: str | None = None
+
+
+class FieldError(BaseModel):
+    """One refused field of a 422."""
+
+    field: str = Field(description="Chemin du champ (`lines.0.quantity`), vide pour le corps.")
+    message: str = Field(description="Ce qui ne va pas, en français.")
+
+
+class ValidationErrorBody(ErrorBody):
+    """A 422 `validation_error`: the summary, then each refused field."""
+
+    errors: list[FieldError] = Field(default_factory=list)
 
 
 LimitParam = Annotated[int, Field(ge=1, le=500)]

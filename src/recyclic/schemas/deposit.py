@@ -14,11 +14,10 @@ from pydantic import (
     StrictInt,
     WithJsonSchema,
     field_validator,
-    model_validator,
 )
 
 from recyclic.models.deposit import AIProvider, Channel, DepositStatus, Destination, DonorType
-from recyclic.schemas.common import GramsAsKg, Kilograms, ResponseSchema, Schema
+from recyclic.schemas.common import GramsAsKg, Kilograms, PatchSchema, ResponseSchema, Schema
 from recyclic.utils.formatting import GRAMS_PER_KG
 
 MAX_DESCRIPTION_CHARS = 4_000
@@ -129,7 +128,7 @@ class DepositCreate(Schema):
     channel: Channel = Channel.DROP_OFF
 
 
-class DepositUpdate(Schema):
+class DepositUpdate(PatchSchema):
     """Changes to a deposit; absent fields are left as they are, null clears optional ones.
 
     `status: "cancelled"` cancels a draft or classified deposit; other statuses are reached
@@ -147,12 +146,17 @@ class DepositUpdate(Schema):
     validation_notes: Notes = None
     status: Literal["cancelled"] | None = None
 
-    @model_validator(mode="after")
-    def _required_stay_set(self) -> DepositUpdate:
-        for name in ("category", "channel", "status"):
-            if name in self.model_fields_set and getattr(self, name) is None:
-                raise ValueError(f"« {name} » ne peut pas être vidé")
-        return self
+    nullable = frozenset(
+        {
+            "description",
+            "quantity",
+            "weight_kg",
+            "destination",
+            "donor_type",
+            "postal_code",
+            "validation_notes",
+        }
+    )
 
 
 class DepositValidate(Schema):

@@ -6,10 +6,10 @@ import datetime as dt
 import uuid
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 
 from recyclic.models.outbound_flow import OutboundDestination
-from recyclic.schemas.common import GramsAsKg, Kilograms, ResponseSchema, Schema
+from recyclic.schemas.common import GramsAsKg, Kilograms, PatchSchema, ResponseSchema, Schema
 from recyclic.schemas.deposit import CategoryCode
 from recyclic.utils.formatting import GRAMS_PER_KG
 
@@ -71,7 +71,7 @@ class OutboundFlowCreate(Schema):
     notes: FlowNotes = None
 
 
-class OutboundFlowUpdate(Schema):
+class OutboundFlowUpdate(PatchSchema):
     """Changes; absent fields are left as they are, null clears the optional ones."""
 
     date: dt.date | None = None
@@ -82,12 +82,7 @@ class OutboundFlowUpdate(Schema):
     document_ref: DocumentRef = None
     notes: FlowNotes = None
 
-    @model_validator(mode="after")
-    def _required_stay_set(self) -> OutboundFlowUpdate:
-        for name in ("date", "category", "weight_kg", "destination"):
-            if name in self.model_fields_set and getattr(self, name) is None:
-                raise ValueError(f"« {name} » ne peut pas être vidé")
-        return self
+    nullable = frozenset({"partner", "document_ref", "notes"})
 
 
 class OutboundFlowOut(ResponseSchema):

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import EmailStr, Field, field_validator
 
-from recyclic.schemas.common import CentsAsEuros, Euros, ResponseSchema, Schema
+from recyclic.schemas.common import CentsAsEuros, Euros, PatchSchema, ResponseSchema, Schema
 
 # Payment methods a site may enable on top of cash, card, check and free.
 EXTRA_PAYMENT_METHODS = ("transfer", "voucher", "local_currency", "gift_card")
@@ -164,13 +164,14 @@ class SiteOut(ResponseSchema):
     siret: str | None
     settings: SiteSettings
     branding: dict[str, Any]
-    sync: SyncConfigOut
+    sync: SyncConfigOut | None = Field(description="Administrateurs seulement (null sinon).")
     is_active: bool
     created_at: datetime
 
     @classmethod
-    def from_site(cls, site: Any) -> SiteOut:
-        """Build from a row: settings with defaults, sync without secrets."""
+    def from_site(cls, site: Any, *, show_sync: bool = True) -> SiteOut:
+        """Build from a row: settings with defaults, sync without secrets (and without its
+        addresses and user names unless `show_sync`: admins only)."""
         return cls(
             id=site.id,
             name=site.name,
@@ -182,7 +183,7 @@ class SiteOut(ResponseSchema):
             siret=site.siret,
             settings=SiteSettings.of(site.settings),
             branding=site.branding or {},
-            sync=SyncConfigOut.of(site.sync_config),
+            sync=SyncConfigOut.of(site.sync_config) if show_sync else None,
             is_active=site.is_active,
             created_at=site.created_at,
         )
@@ -209,7 +210,11 @@ class SiteCreate(Schema):
         return value
 
 
-class SiteUpdate(Schema):
+class SiteUpdate(PatchSchema):
+    """Changes to a site; null clears the e-mail and SIRET (and leaves the groups as they are)."""
+
+    nullable = frozenset({"contact_email", "siret", "settings", "branding", "sync"})
+
     name: str | None = Field(None, min_length=1, max_length=200)
     address: str | None = Field(None, max_length=1000)
     contact_email: EmailStr | None = None

@@ -8,7 +8,7 @@ from datetime import datetime
 from pydantic import EmailStr, Field, field_validator
 
 from recyclic.models.user import Role, UserStatus
-from recyclic.schemas.common import ResponseSchema, Schema
+from recyclic.schemas.common import PatchSchema, ResponseSchema, Schema
 
 TelegramId = int
 
@@ -56,8 +56,10 @@ class UserCreate(Schema):
         return value
 
 
-class UserUpdate(Schema):
-    """Changes to a user; absent fields are left as they are."""
+class UserUpdate(PatchSchema):
+    """Changes to a user; absent fields are left as they are, null clears username/email."""
+
+    nullable = frozenset({"username", "email"})
 
     full_name: str | None = Field(None, min_length=1, max_length=200)
     username: str | None = Field(None, max_length=64)

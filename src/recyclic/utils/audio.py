@@ -29,6 +29,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from recyclic.core.exceptions import InvalidInput
+from recyclic.utils.files import ensure_private_dir, open_private
 
 if TYPE_CHECKING:
     from av.container import InputContainer
@@ -94,6 +95,7 @@ class AudioEmpty(AudioRejected):
 
 
 class AudioTooLarge(AudioRejected):
+    status = 413  # Payload Too Large, as the upload route documents
     code = "audio_too_large"
     message = "Le fichier audio est trop volumineux (20 Mo au maximum)."
 
@@ -362,10 +364,10 @@ async def store_audio(
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    ensure_private_dir(path.parent)
     temporary = path.with_name(f".{path.name}.tmp")
     try:
-        with open(temporary, "wb") as handle:
+        with os.fdopen(open_private(temporary), "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())

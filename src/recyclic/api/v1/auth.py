@@ -7,8 +7,6 @@ null), a CSRF token cookie comes with it, and it refreshes and logs out with tha
 
 from __future__ import annotations
 
-import json
-
 from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.responses import JSONResponse
 
@@ -24,12 +22,12 @@ from recyclic.api.cookies import (
 )
 from recyclic.api.deps import (
     CurrentUser,
+    LoginSources,
     NotificationsDep,
     PairedDeviceDep,
-    RateLimiterDep,
+    PinGuardDep,
     SessionDep,
     SettingsDep,
-    limit_auth_by_identity,
     limit_auth_by_ip,
 )
 from recyclic.core.config import Settings
@@ -96,15 +94,6 @@ def _login_answer(
     return JSONResponse(PendingResponse().model_dump(), status_code=status.HTTP_202_ACCEPTED)
 
 
-def _claimed_telegram_id(body: bytes) -> str:
-    """The id a widget payload claims (before verification), for per-identity limits."""
-    try:
-        value = json.loads(body).get("id")
-    except (ValueError, AttributeError):
-        return "invalid"
-    return f"tg:{value}"
-
-
 @router.post(
     "/telegram",
     response_model=TokenResponse,
@@ -122,12 +111,13 @@ async def login_telegram(
     response: Response,
     session: SessionDep,
     settings: SettingsDep,
-    limiter: RateLimiterDep,
     notifications: NotificationsDep,
 ) -> TokenResponse | JSONResponse:
-    """Signed Login Widget payload → tokens; an unknown account becomes a pending registration."""
+    """Signed Login Widget payload → tokens; an unknown account becomes a pending registration.
+
+    Limited per address only: a forged payload naming someone costs its sender, never the
+    person it names (the signature cannot be guessed)."""
     body = await request.body()
-    await limit_auth_by_identity(limiter, settings, _claimed_telegram_id(body))
     service = AuthService(session, settings, notifications=notifications)
     outcome = await service.login_with_widget(body)
     return _login_answer(outcome, request, response, settings)
@@ -173,15 +163,17 @@ async def login_pin(
     response: Response,
     session: SessionDep,
     settings: SettingsDep,
-    limiter: RateLimiterDep,
+    guard: PinGuardDep,
+    sources: LoginSources,
     device: PairedDeviceDep,
 ) -> TokenResponse:
     """PIN login (till, volunteers without Telegram, shop offline from Telegram). On a paired
-    tablet (device cookie) only the people of the tablet's site can log in."""
-    identity = f"user:{data.user_id}" if data.user_id else f"tg:{data.telegram_id}"
-    await limit_auth_by_identity(limiter, settings, identity)
+    tablet (device cookie) only the people of the tablet's site can log in. Wrong PINs lock
+    the address and the tablet that sent them, not the account."""
     issued = await AuthService(session, settings).login_with_pin(
         pin=data.pin,
+        guard=guard,
+        sources=sources,
         user_id=data.user_id,
         telegram_id=data.telegram_id,
         site_id=device.site_id if device else None,

@@ -193,7 +193,7 @@ async def delete_deposit(
     openapi_extra=_CLASSIFY_BODY,
     responses={
         **_CONFLICT,
-        413: {"model": ErrorBody, "description": "Corps JSON trop volumineux"},
+        413: {"model": ErrorBody, "description": "Corps JSON ou enregistrement trop volumineux"},
         415: {"model": ErrorBody, "description": "Ni JSON ni multipart"},
         422: {"model": ErrorBody, "description": "Description vide, audio refusé, etc."},
         503: {

@@ -7,6 +7,7 @@ import uuid
 from fastapi import APIRouter, status
 
 from recyclic.api.deps import AdminUser, CurrentUser, SessionDep, SettingsDep, SuperAdminUser
+from recyclic.models.user import Role
 from recyclic.schemas.common import ErrorBody
 from recyclic.schemas.site import SiteCreate, SiteOut, SiteUpdate
 from recyclic.services.people.sites import SiteService
@@ -24,14 +25,18 @@ router = APIRouter(
 
 @router.get("", response_model=list[SiteOut])
 async def list_sites(user: CurrentUser, session: SessionDep) -> list[SiteOut]:
-    """One's own site; every site for a super admin."""
-    return [SiteOut.from_site(s) for s in await SiteService(session).list_sites(user)]
+    """One's own site; every site for a super admin. The sync configuration is shown to
+    admins only."""
+    admin = user.role.at_least(Role.ADMIN)
+    sites = await SiteService(session).list_sites(user)
+    return [SiteOut.from_site(s, show_sync=admin) for s in sites]
 
 
 @router.get("/{site_id}", response_model=SiteOut)
 async def get_site(site_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> SiteOut:
-    """A site (sync secrets are never returned)."""
-    return SiteOut.from_site(await SiteService(session).get_site(user, site_id))
+    """A site (sync secrets are never returned; its configuration only to admins)."""
+    site = await SiteService(session).get_site(user, site_id)
+    return SiteOut.from_site(site, show_sync=user.role.at_least(Role.ADMIN))
 
 
 @router.post("", response_model=SiteOut, status_code=status.HTTP_201_CREATED)

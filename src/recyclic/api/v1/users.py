@@ -11,6 +11,7 @@ from recyclic.api.deps import (
     AdminUser,
     CurrentUser,
     NotificationsDep,
+    PinGuardDep,
     SessionDep,
     SettingsDep,
     SiteIdQuery,
@@ -97,6 +98,14 @@ async def update_user(
     """Approve or reject, change role, (de)activate, rename; move site (super admin)."""
     service = UserService(session, notifications=notifications)
     return UserOut.from_user(await service.update_user(actor, user_id, data))
+
+
+@router.post("/{user_id}/pin/unlock", response_model=UserOut, summary="Débloquer le code PIN")
+async def unlock_pin(
+    user_id: uuid.UUID, actor: AdminUser, session: SessionDep, guard: PinGuardDep
+) -> UserOut:
+    """Lift the locks that wrong PINs put on a user's PIN (from every address and device)."""
+    return UserOut.from_user(await UserService(session).unlock_pin(actor, user_id, guard))
 
 
 @router.post("/{user_id}/anonymize", response_model=UserOut)

@@ -6,7 +6,9 @@ Reports are stored with integer cents and grams (`*_cents`, `*_g`);
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from recyclic.models.cash import CashRegister, CashSession, SessionStatus
 from recyclic.models.site import Site
@@ -55,6 +57,7 @@ def session_report(
     payments = figures.payments_net_of_change()
     expected = figures.expected_cash(session.opening_cents)
     closed = session.status == SessionStatus.CLOSED
+    tz = ZoneInfo(site.timezone)
     return {
         "type": "Z" if closed else "X",
         "site": {
@@ -66,8 +69,10 @@ def session_report(
         "register": register.name if register else None,
         "session_id": str(session.id),
         "cashier_id": str(session.cashier_id),
-        "opened_at": session.opened_at.isoformat(),
-        "closed_at": session.closed_at.isoformat() if session.closed_at else None,
+        # People read these: the site's local time, with its offset.
+        "timezone": site.timezone,
+        "opened_at": session.opened_at.astimezone(tz).isoformat(),
+        "closed_at": session.closed_at.astimezone(tz).isoformat() if session.closed_at else None,
         "stale": stale,
         "counts": {"sales": figures.sales_count, "refunds": figures.refunds_count},
         "totals": {
@@ -96,6 +101,14 @@ def session_report(
     }
 
 
+def _local_time(report: dict[str, Any], key: str) -> str:
+    """`YYYY-MM-DD HH:MM` in the site's zone (reports stored before it was kept: as stored)."""
+    moment = datetime.fromisoformat(report[key])
+    if report.get("timezone"):
+        moment = moment.astimezone(ZoneInfo(report["timezone"]))
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
 def render_text(report: dict[str, Any], width: int) -> str:
     """The report as a thermal-printer ticket."""
     site = report["site"]
@@ -110,9 +123,9 @@ def render_text(report: dict[str, Any], width: int) -> str:
     out += center(title, width)
     if report.get("register"):
         out.append(left_right("Caisse", report["register"], width))
-    out.append(left_right("Ouverture", report["opened_at"][:16].replace("T", " "), width))
+    out.append(left_right("Ouverture", _local_time(report, "opened_at"), width))
     if report.get("closed_at"):
-        out.append(left_right("Clôture", report["closed_at"][:16].replace("T", " "), width))
+        out.append(left_right("Clôture", _local_time(report, "closed_at"), width))
     if report.get("stale"):
         out.append("! Session ouverte plus de 24 h")
     out.append(rule(width))

@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 from recyclic.core.config import Settings
 from recyclic.core.exceptions import RecyclicError
 from recyclic.models.base import utcnow
+from recyclic.utils.files import ensure_private_dir, make_private
 
 
 class BackupFailed(RecyclicError):
@@ -48,7 +49,7 @@ async def backup_database(settings: Settings, target: Path | None = None) -> Bac
     """Back the configured database up to `target` (a new file; an existing one is replaced
     only once the new copy is complete)."""
     target = target or default_backup_path(settings, utcnow())
-    await asyncio.to_thread(target.parent.mkdir, parents=True, exist_ok=True)
+    await asyncio.to_thread(ensure_private_dir, target.parent)
     partial = target.with_name(f".{target.name}.part")
     try:
         if settings.is_sqlite:
@@ -57,6 +58,7 @@ async def backup_database(settings: Settings, target: Path | None = None) -> Bac
         else:
             await _pg_dump(settings, partial)
             kind = "pg_dump"
+        await asyncio.to_thread(make_private, partial)
         await asyncio.to_thread(os.replace, partial, target)
     finally:
         with contextlib.suppress(OSError):

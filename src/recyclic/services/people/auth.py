@@ -6,7 +6,7 @@ import itertools
 import json
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from recyclic.core.config import Settings
-from recyclic.core.exceptions import Forbidden, InvalidInput, RateLimited, ServiceUnavailable
+from recyclic.core.exceptions import Forbidden, InvalidInput, ServiceUnavailable
 from recyclic.core.exceptions import Unauthenticated as _Unauthenticated
 from recyclic.core.security import (
     InvalidAccessToken,
@@ -39,6 +39,7 @@ from recyclic.repositories.auth_repository import LoginCodeRepository, RefreshTo
 from recyclic.repositories.user_repository import UserRepository
 from recyclic.services.access.audit import AuditService
 from recyclic.services.messaging.telegram_service import NotificationService
+from recyclic.services.people.pin_guard import PinGuard, PinLocked
 from recyclic.services.people.registration import RegistrationService
 
 
@@ -62,16 +63,6 @@ class PinInvalid(_Unauthenticated):
     code = "pin_invalid"
     message = "Identifiant ou code PIN incorrect."
     commit_changes = True  # the failure count must stick
-
-
-class PinLocked(RateLimited):
-    code = "pin_locked"
-    commit_changes = True
-
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(retry_after)
-        minutes = max(1, round(retry_after / 60))
-        self.message = f"Trop d'essais : le code PIN est bloqué pendant {minutes} min."
 
 
 class RegistrationRejected(Forbidden):
@@ -233,12 +224,14 @@ class AuthService:
         self,
         *,
         pin: str,
+        guard: PinGuard,
+        sources: Sequence[str],
         user_id: uuid.UUID | None = None,
         telegram_id: int | None = None,
         site_id: uuid.UUID | None = None,
     ) -> IssuedTokens:
-        """PIN login; 5 failures lock the PIN for 15 minutes. On a paired tablet (`site_id`
-        given) only the people of the tablet's site can log in."""
+        """PIN login; wrong PINs are counted per source and account (`PinGuard`). On a paired
+        tablet (`site_id` given) only the people of the tablet's site can log in."""
         user = None
         if user_id is not None:
             user = await self.users.get(user_id)
@@ -250,18 +243,13 @@ class AuthService:
             await verify_pin(pin, _DUMMY_PIN_HASH)
             raise PinInvalid()
         now = self.now()
-        if user.pin_locked_until is not None and user.pin_locked_until > now:
-            raise PinLocked(int((user.pin_locked_until - now).total_seconds()) + 1)
+        await guard.check(user, sources, now)
         if not await verify_pin(pin, user.pin_hash):
-            user.pin_failed_attempts += 1
-            if user.pin_failed_attempts >= self.settings.pin_max_failures:
-                user.pin_failed_attempts = 0
-                lock = timedelta(minutes=self.settings.pin_lock_minutes)
-                user.pin_locked_until = now + lock
-                raise PinLocked(int(lock.total_seconds()))
+            locked_for = await guard.failed(user, sources, now)
+            if locked_for is not None:
+                raise PinLocked(locked_for)
             raise PinInvalid()
-        user.pin_failed_attempts = 0
-        user.pin_locked_until = None
+        await guard.succeeded(user, sources)
         return await self._issue_for(user)
 
     # --- Refresh and logout -----------------------------------------------------------

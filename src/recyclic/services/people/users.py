@@ -25,6 +25,7 @@ from recyclic.services.access.audit import AuditService, snapshot
 from recyclic.services.access.scope import is_super_admin, require_role, site_filter, target_site
 from recyclic.services.messaging.telegram_service import NotificationService
 from recyclic.services.people.auth import check_pin_strength
+from recyclic.services.people.pin_guard import PinGuard
 from recyclic.services.people.sites import SiteNotFound
 
 
@@ -255,6 +256,22 @@ class UserService:
         await self.audit.record(
             actor=actor,
             action="user.anonymize",
+            entity_type="user",
+            entity_id=target.id,
+            site_id=target.site_id,
+        )
+        return target
+
+    async def unlock_pin(self, actor: User, user_id: uuid.UUID, guard: PinGuard) -> User:
+        """Lift every PIN lock of a user of the site (after wrong PINs by anyone)."""
+        target = await self.get_user(actor, user_id)
+        if target.role == Role.SUPER_ADMIN and not is_super_admin(actor):
+            raise CannotManageSuperAdmin()
+        await guard.unlock(target)
+        await self.users.update(target, {})
+        await self.audit.record(
+            actor=actor,
+            action="user.pin_unlock",
             entity_type="user",
             entity_id=target.id,
             site_id=target.site_id,

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from recyclic.core.config import Settings
 from recyclic.core.exceptions import InvalidInput
 from recyclic.models.site import Site
+from recyclic.utils.files import ensure_private_dir, make_private
 from recyclic.utils.periods import parse_period
 
 EXPORT_FORMATS = {"csv": "csv", "csv-fr": "csv", "xlsx": "xlsx"}
@@ -102,10 +103,11 @@ async def generate_export_file(
 ) -> Path:
     """Write the export to its place (atomically: temporary file, then rename)."""
     target = export_path(settings, site, request)
-    await asyncio.to_thread(target.parent.mkdir, parents=True, exist_ok=True)
+    await asyncio.to_thread(ensure_private_dir, target.parent)
     temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
     try:
         await writer(session, settings, request, temporary)
+        await asyncio.to_thread(make_private, temporary)
         await asyncio.to_thread(os.replace, temporary, target)
     finally:
         await asyncio.to_thread(temporary.unlink, missing_ok=True)

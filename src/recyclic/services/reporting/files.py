@@ -11,6 +11,7 @@ import anyio
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from recyclic.core.database import Database
+from recyclic.utils.files import ensure_private_dir, make_private
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,12 +38,13 @@ async def save_export(export: ExportFile, directory: Path) -> Path:
     Written to a temporary name and renamed at the end, so that a reader (an upload job)
     never sees half a file.
     """
+    await anyio.to_thread.run_sync(ensure_private_dir, directory)
     folder = anyio.Path(directory)
-    await folder.mkdir(parents=True, exist_ok=True)
     target = folder / export.filename
     partial = folder / f".{export.filename}.part"
     try:
         async with await anyio.open_file(partial, "wb") as handle:
+            await anyio.to_thread.run_sync(make_private, Path(partial))
             async for chunk in export.chunks:
                 await handle.write(chunk)
         await partial.replace(target)

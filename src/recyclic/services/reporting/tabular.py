@@ -12,6 +12,7 @@ import csv
 import enum
 import io
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +28,7 @@ XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.s
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 # A spreadsheet runs a cell starting with these as a formula (CSV/formula injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class ExportFormat(enum.StrEnum):
@@ -125,8 +127,9 @@ class CsvEncoder:
                 return local.strftime("%d/%m/%Y %H:%M:%S")
             return local.isoformat(timespec="seconds")
         text = str(value)
-        # For people's spreadsheets, a typed "=…" must stay text; csv stays raw for programs.
-        if self.french and text.startswith(_FORMULA_START):
+        # A text someone typed must never run as a formula in the spreadsheet that opens the
+        # file (CSV injection): prefixed with ' in both CSV flavours, as OWASP advises.
+        if text.startswith(_FORMULA_START):
             return "'" + text
         return text
 
@@ -207,7 +210,8 @@ class XlsxWriter:
         elif kind is Kind.DATE and isinstance(value, datetime):
             value = value.date()
         elif kind is Kind.TEXT:
-            value = str(value)
+            # XML 1.0 cannot hold most control characters: one of them would cut the file.
+            value = _XLSX_ILLEGAL.sub("", str(value))
         cell = WriteOnlyCell(sheet if sheet is not None else self.sheet, value=value)
         if kind is Kind.TEXT:
             cell.data_type = "s"  # a typed "=…" stays text, never a formula
