@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from recyclic.models.user import User
 from tests.web.accessibility import assert_accessible
-from tests.web.conftest import PIN, BrowserPage
+from tests.web.conftest import PIN, SCREENSHOTS, BrowserPage
 from tests.web.till import wait_until
 
 # The shell is ready, its fragment is in and no htmx request is running.
@@ -79,10 +80,14 @@ class AdminPages:
         labels = await self.page.locator("#admin-nav a").all_inner_texts()
         return [label.strip() for label in labels]
 
-    async def check(self, name: str) -> None:
-        """axe (0 critical or serious) and a screenshot of what is shown now."""
+    async def check(self, name: str, *, full_page: bool = False) -> Path:
+        """axe (0 critical or serious) and a screenshot of what is shown now (the whole
+        page's length with `full_page`)."""
         await assert_accessible(self.page, name)
-        await self.web.shot(f"admin-{name}")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"admin-{name}.png"
+        await self.page.screenshot(path=str(path), full_page=full_page)
+        return path
 
     def forget_expected_failures(self, status: int) -> None:
         """htmx logs an error answer in the console: drop those the test asked for."""

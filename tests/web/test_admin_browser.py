@@ -4,6 +4,7 @@ axe finds nothing critical or serious, and the strict CSP holds (no console erro
 
 from __future__ import annotations
 
+from recyclic.models.deposit import DepositStatus
 from recyclic.models.user import Role
 from tests.web.admin import AdminPages
 from tests.web.conftest import PIN, BrowserPage, WebShop
@@ -105,3 +106,47 @@ async def test_the_back_office_sends_a_logged_out_person_to_the_login_page(
 ) -> None:
     await web_page.goto("/admin/clotures")
     await web_page.page.wait_for_url("**/connexion?suivant=%2Fadmin%2Fclotures")
+
+
+async def test_the_dashboard_draws_each_chart_beside_its_table(
+    web_page: BrowserPage, web_shop: WebShop
+) -> None:
+    shop, factory = web_shop, web_shop.factory
+    till = await factory.open_session(shop.register, shop.cashier)
+    await factory.sale(till, shop.cashier)
+    await factory.sale(
+        till,
+        shop.cashier,
+        items=[
+            {"category": "LIV", "description": "Roman", "unit_price": "3"},
+            {"category": "VAI", "description": "Plat", "unit_price": "6"},
+        ],
+        payments=[{"method": "card", "amount": "9"}],
+    )
+    for category, weight, donor in (("MOB", 12_000, "individual"), ("LIV", 3_500, "business")):
+        await factory.deposit(
+            shop.site,
+            shop.cashier,
+            status=DepositStatus.VALIDATED,
+            category=category,
+            weight_g=weight,
+            donor_type=donor,
+            ai_category=category,
+            ai_provider="local",
+            ai_first_choice_kept=category == "MOB",
+        )
+    admin = AdminPages(web_page)
+    await admin.login(shop.admin, "/admin")
+    page = web_page.page
+    # Each table with figures has its chart drawn from its rows (Chart.js, vendored).
+    for table in ("t-categories", "t-methods", "t-sales", "t-donors", "t-accuracy"):
+        drawn = await page.get_attribute(f'[data-chart-for="{table}"]', "data-drawn")
+        rows = await page.locator(f"#{table} tbody tr").count()
+        assert drawn == str(rows), table
+    assert await page.locator("canvas").count() >= 5
+    assert "15,5" in await page.inner_text('[data-figure="weight-in"]')
+    await admin.check("dashboard-figures", full_page=True)
+
+    # On a 10" tablet held upright, the same page (navigation above, charts above tables).
+    await page.set_viewport_size({"width": 800, "height": 1280})
+    await admin.check("dashboard-portrait")

@@ -15,6 +15,16 @@ from recyclic.repositories.base import BaseRepository, KeysetPage
 
 
 @dataclass(frozen=True, slots=True)
+class OriginTotal:
+    """Validated deposits of one donor type and channel (None: not recorded)."""
+
+    donor_type: str | None
+    channel: str | None
+    deposits_count: int
+    weight_g: int
+
+
+@dataclass(frozen=True, slots=True)
 class SitePeriod:
     """One site's rows created in [start, end) (UTC instants cut in the site's time zone)."""
 
@@ -165,6 +175,29 @@ class DepositRepository(BaseRepository[Deposit]):
         return [
             CategoryTotal(str(code), int(count), int(quantity or 0), int(weight or 0))
             for code, count, quantity, weight in rows
+        ]
+
+    async def validated_totals_by_origin(self, period: SitePeriod) -> list[OriginTotal]:
+        """Count and weight of the validated deposits of a period, per donor type and channel."""
+        statement = (
+            select(
+                Deposit.donor_type,
+                Deposit.channel,
+                func.count(),
+                func.coalesce(func.sum(Deposit.weight_g), 0),
+            )
+            .where(_in_period(period), Deposit.status == DepositStatus.VALIDATED)
+            .group_by(Deposit.donor_type, Deposit.channel)
+        )
+        rows = (await self.session.execute(statement)).all()
+        return [
+            OriginTotal(
+                donor.value if donor is not None else None,
+                channel.value if channel is not None else None,
+                int(count),
+                int(weight or 0),
+            )
+            for donor, channel, count, weight in rows
         ]
 
     async def ai_accuracy_by_provider(self, period: SitePeriod) -> list[ProviderAccuracy]:

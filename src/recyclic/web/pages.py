@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from functools import cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -36,6 +37,9 @@ def templates() -> Environment:
     environment.filters["euros"] = format_euros
     environment.filters["kg"] = format_kg
     environment.filters["day"] = lambda value: value.strftime("%d/%m/%Y") if value else ""
+    environment.filters["local_time"] = lambda moment, timezone: (
+        moment.astimezone(ZoneInfo(timezone)).strftime("%d/%m/%Y %H:%M") if moment else ""
+    )
     return environment
 
 

@@ -8,16 +8,23 @@ the exports and `/stats/summary` say for the same days.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import Literal, get_args
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Literal, get_args
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from recyclic.models.site import Site
 from recyclic.models.user import User
-from recyclic.services.reporting.stats import StatsService, Summary
+from recyclic.repositories.cash_repository import CashSessionRepository
+from recyclic.repositories.deposit_repository import DepositRepository, SitePeriod
+from recyclic.repositories.report_repository import DaySales, ReportRepository
+from recyclic.services.reporting.accounting import METHOD_LABELS
+from recyclic.services.reporting.figures import CategoryFigures, category_figures
+from recyclic.services.reporting.stats import Accuracy, StatsService
 from recyclic.utils.dates import local_today
-from recyclic.utils.periods import InvalidPeriod
+from recyclic.utils.periods import InvalidPeriod, Period, custom_period, days_of
 
 PeriodChoice = Literal["jour", "semaine", "mois", "annee", "perso"]
 PERIOD_CHOICES: tuple[PeriodChoice, ...] = get_args(PeriodChoice)
@@ -65,15 +72,134 @@ def dashboard_period(
     return DashboardPeriod("perso", first, last)
 
 
+DONOR_LABELS = {
+    "individual": "Particulier",
+    "business": "Entreprise",
+    "public": "Collectivité",
+    None: "Non précisé",
+}
+CHANNEL_LABELS = {
+    "drop_off": "Apport à la boutique",
+    "pickup": "Enlèvement",
+    "collection_point": "Point de collecte",
+    None: "Non précisé",
+}
+# Sessions open longer than this are flagged (a till left open overnight, or forgotten).
+STALE_SESSION = timedelta(hours=24)
+# Up to this many days, sales are shown per day; beyond, per month.
+DAILY_UP_TO = 62
+
+
+@dataclass(frozen=True, slots=True)
+class Bucket:
+    """Sales of a day (or of a month, for long periods)."""
+
+    start: date
+    label: str
+    sales: int = 0
+    refunds: int = 0
+    cents: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Share:
+    """One slice of a breakdown: its label, a count when it means something, grams or cents."""
+
+    key: str
+    label: str
+    count: int
+    amount: int
+
+
+@dataclass(frozen=True, slots=True)
+class OpenSessionRow:
+    id: uuid.UUID
+    opened_at: datetime
+    register: str
+    cashier: str
+    stale: bool
+
+
 @dataclass(frozen=True, slots=True)
 class Dashboard:
+    site: Site
     period: DashboardPeriod
-    summary: Summary
+    # Categories with any activity, in display order (the exports' figures).
+    categories: list[CategoryFigures]
+    # Reuse (sold + given), recycling, disposal: grams.
+    outcomes: list[Share]
+    buckets: list[Bucket]
+    daily: bool
+    # Net takings per payment method (cash net of the change given back): cents.
+    methods: list[Share]
+    donors: list[Share]
+    channels: list[Share]
+    accuracy: Accuracy
+    accuracy_by_provider: dict[str, Accuracy]
+    open_sessions: list[OpenSessionRow]
+
+    @property
+    def weight_in_g(self) -> int:
+        return sum(c.weight_in_g for c in self.categories)
+
+    @property
+    def deposits_count(self) -> int:
+        return sum(c.deposits_count for c in self.categories)
+
+    @property
+    def sales_cents(self) -> int:
+        return sum(b.cents for b in self.buckets)
+
+    @property
+    def tickets(self) -> int:
+        return sum(b.sales for b in self.buckets)
+
+    @property
+    def stale_sessions(self) -> int:
+        return sum(1 for s in self.open_sessions if s.stale)
+
+
+_MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+
+
+def _buckets(days: list[DaySales], period: Period) -> tuple[list[Bucket], bool]:
+    """Every day of the period (or every month, for a long one), zeros included."""
+    daily = (period.end - period.start).days < DAILY_UP_TO
+    found: dict[date, list[int]] = {}
+    for row in days:
+        key = row.day if daily else row.day.replace(day=1)
+        totals = found.setdefault(key, [0, 0, 0])
+        totals[0] += row.sales
+        totals[1] += row.refunds
+        totals[2] += row.cents
+    starts = days_of(period) if daily else sorted({d.replace(day=1) for d in days_of(period)})
+    buckets = []
+    for start in starts:
+        sales, refunds, cents = found.get(start, (0, 0, 0))
+        label = f"{start:%d/%m}" if daily else f"{_MONTHS[start.month - 1]} {start.year}"
+        buckets.append(Bucket(start, label, sales, refunds, cents))
+    return buckets, daily
+
+
+def _breakdown(totals: Mapping[Any, tuple[int, int]], labels: Mapping[Any, str]) -> list[Share]:
+    """Known keys in their label order, then any other; empty ones left out."""
+    order = [k for k in labels if k in totals] + [k for k in totals if k not in labels]
+    return [
+        Share(key or "", labels.get(key, key or ""), *totals[key])
+        for key in order
+        if totals[key] != (0, 0)
+    ]
 
 
 class DashboardService:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self.reports = ReportRepository(session)
+        self.deposits = DepositRepository(session)
+        self.cash = CashSessionRepository(session)
 
     async def dashboard(
         self,
@@ -83,11 +209,66 @@ class DashboardService:
         choice: str | None = None,
         first: date | None = None,
         last: date | None = None,
+        now: datetime | None = None,
     ) -> Dashboard:
-        stats = StatsService(self.session)
-        site = await stats.site_of(actor, site_id)
-        period = dashboard_period(choice, first, last, local_today(site.timezone))
-        summary = await stats.summary(
-            actor, site_id=site.id, first_day=period.first_day, last_day=period.last_day
+        """A viewer's (or above) dashboard of a site; another site is a 404."""
+        site = await StatsService(self.session).site_of(actor, site_id)
+        now = now or datetime.now(UTC)
+        chosen = dashboard_period(choice, first, last, local_today(site.timezone, now))
+        period = custom_period(chosen.first_day, chosen.last_day, site.timezone, limit_length=False)
+        in_period = SitePeriod(site.id, period.starts_at, period.ends_at)
+
+        figures = await category_figures(self.session, site, period)
+        categories = [f for f in figures if f.has_activity]
+        outcomes = [
+            Share(
+                "reuse",
+                "Réemploi (vendu ou donné)",
+                0,
+                sum(f.weight_sold_g + f.weight_donated_g for f in figures),
+            ),
+            Share("recycling", "Recyclage", 0, sum(f.weight_recycled_g for f in figures)),
+            Share("disposal", "Déchèterie", 0, sum(f.weight_disposed_g for f in figures)),
+        ]
+
+        days = await self.reports.sales_by_day(site.id, period)
+        buckets, daily = _buckets(days, period)
+        paid = await self.reports.paid_by_method(site.id, period)
+        # The change given back is cash leaving the drawer: takings are net of it.
+        paid["cash"] = paid.get("cash", 0) - sum(d.change_cents for d in days)
+        methods = _breakdown({m: (0, c) for m, c in paid.items() if c}, METHOD_LABELS)
+
+        donors: dict[str | None, tuple[int, int]] = {}
+        channels: dict[str | None, tuple[int, int]] = {}
+        for row in await self.deposits.validated_totals_by_origin(in_period):
+            for totals, key in ((donors, row.donor_type), (channels, row.channel)):
+                count, grams = totals.get(key, (0, 0))
+                totals[key] = (count + row.deposits_count, grams + row.weight_g)
+
+        accuracy = {
+            row.provider: Accuracy(row.suggested, row.first_choice_kept)
+            for row in await self.deposits.ai_accuracy_by_provider(in_period)
+        }
+
+        sessions = [
+            OpenSessionRow(
+                row.id, row.opened_at, row.register, row.cashier,
+                stale=now - row.opened_at > STALE_SESSION,
+            )
+            for row in await self.cash.open_with_names(site.id)
+        ]  # fmt: skip
+
+        return Dashboard(
+            site=site,
+            period=chosen,
+            categories=categories,
+            outcomes=outcomes,
+            buckets=buckets,
+            daily=daily,
+            methods=methods,
+            donors=_breakdown(donors, DONOR_LABELS),
+            channels=_breakdown(channels, CHANNEL_LABELS),
+            accuracy=sum(accuracy.values(), Accuracy()),
+            accuracy_by_provider=dict(sorted(accuracy.items())),
+            open_sessions=sessions,
         )
-        return Dashboard(period=period, summary=summary)

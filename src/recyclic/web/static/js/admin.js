@@ -115,11 +115,11 @@ document.addEventListener("htmx:responseError", (event) => {
   if (xhr.status === 401) return goToLogin();
   const message = errorMessage(xhr);
   const box = formErrorBox(elt);
-  if (requestConfig && requestConfig.verb === "get" && event.detail.target === main) {
-    showFailedPage(xhr.status, message);
-  } else if (box) {
+  if (box) {
     box.textContent = message;
     box.hidden = false;
+  } else if (requestConfig && requestConfig.verb === "get" && event.detail.target === main) {
+    showFailedPage(xhr.status, message);
   } else {
     showAlert(message);
   }

@@ -59,8 +59,10 @@ export function drawCharts(root) {
     const table = document.getElementById(holder.dataset.chartFor);
     if (!table) continue;
     const data = readTable(table);
-    if (!data.labels.length) {
+    // Nothing to picture (no row, or only zeros): the table says so on its own.
+    if (!data.labels.length || data.series.every((item) => item.data.every((value) => value === 0))) {
       holder.hidden = true;
+      holder.dataset.drawn = "0";
       continue;
     }
     // The table says the same thing: the picture is hidden from screen readers.
