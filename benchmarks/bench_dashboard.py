@@ -65,7 +65,9 @@ async def analyze(settings: Settings) -> None:
             raw = await connection.get_raw_connection()
             driver = raw.driver_connection
             assert driver is not None
-            await driver.execute("VACUUM ANALYZE sales, sale_payments, deposits, sale_lines")
+            await driver.execute(
+                "VACUUM ANALYZE sales, sale_payments, deposits, sale_lines", timeout=600
+            )
     finally:
         await database.dispose()
 
