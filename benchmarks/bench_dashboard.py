@@ -108,6 +108,8 @@ async def measure(settings: Settings, args: argparse.Namespace) -> None:
         def query(run: Callable[[Any, Period], Awaitable[Any]]) -> Callable[[], Awaitable[Any]]:
             async def once() -> Any:
                 async with database.unit_of_work(write=False) as session:
+                    # As the dashboard does: plans made with the actual period.
+                    await ReportRepository(session).plan_with_actual_values()
                     return await run(session, period)
 
             return once
