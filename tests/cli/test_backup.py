@@ -163,5 +163,6 @@ def test_backup_keeps_the_last_days_only(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "Anciennes sauvegardes supprimées : 1" in result.output
     assert not old.exists()
-    assert recent.exists() and other.exists()
+    assert recent.exists()
+    assert other.exists()
     assert len(list(backups.glob("recyclic-*.db"))) == 2

@@ -62,7 +62,8 @@ def test_systemd_units_verify(tmp_path: Path) -> None:
     )
     # Only our units' own problems count (not the host's other units).
     ours = [line for line in result.stderr.splitlines() if "recyclic" in line]
-    assert result.returncode == 0 and not ours, result.stderr
+    assert result.returncode == 0, result.stderr
+    assert not ours, result.stderr
 
 
 def test_units_run_the_documented_commands() -> None:
