@@ -7,6 +7,7 @@ from typing import Any
 import typer
 import uvicorn
 
+from recyclic.api.metrics import prepare_multiprocess_dir
 from recyclic.cli._runtime import load_settings, run
 from recyclic.cli.db import migrate
 from recyclic.cli.demo import print_demo_summary, seed_demo
@@ -25,6 +26,8 @@ def serve(
         print_demo_summary(run(settings, lambda: seed_demo(settings)))
     else:
         run(settings, lambda: migrate(settings))
+    # Before any worker starts: where their metrics meet (GET /metrics sums them).
+    prepare_multiprocess_dir(settings)
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
     typer.secho(
         f"Recyclic est prêt : http://{shown_host}:{port}/  "

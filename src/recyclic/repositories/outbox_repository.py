@@ -165,13 +165,6 @@ class OutboxRepository(BaseRepository[OutboxJob]):
         ).one()
         return int(row[0]), row[1]
 
-    async def count_by_status(self) -> dict[str, int]:
-        """Jobs per status (metrics)."""
-        rows = await self.session.execute(
-            select(OutboxJob.status, func.count()).group_by(OutboxJob.status)
-        )
-        return {str(status): int(count) for status, count in rows.all()}
-
     async def failed_since(self, since: datetime) -> int:
         """Jobs that failed for good since `since`."""
         return int(

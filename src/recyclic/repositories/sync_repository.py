@@ -69,15 +69,6 @@ class SyncLogRepository(BaseRepository[SyncLog]):
                 runs.setdefault(site_id, {})[SyncStatus(status)] = at
         return runs
 
-    async def runs_by_outcome(self) -> dict[str, int]:
-        """Sync runs per outcome, every site together (metrics)."""
-        rows = await self.session.execute(
-            select(SyncLog.status, func.count())
-            .where(SyncLog.operation == "sync.run")
-            .group_by(SyncLog.status)
-        )
-        return {str(status): int(count) for status, count in rows.all()}
-
     async def of_run(self, run_id: uuid.UUID) -> list[SyncLog]:
         """Every attempt of one run, oldest first."""
         return await self.all(
