@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import typer
@@ -48,7 +49,21 @@ def serve(
         # own handling would believe any local caller); the server is not advertised.
         proxy_headers=False,
         server_header=False,
+        **_worker_healthcheck(workers),
     )
+
+
+# uvicorn's supervisor kills a worker that does not answer its ping within this many seconds.
+# Its default (5 s) is shorter than a worker's start-up (re-importing the command, then the
+# app) on a busy or small machine (a Raspberry Pi, two cores shared with PostgreSQL): workers
+# were killed and respawned in a loop before serving.
+WORKER_HEALTHCHECK_SECONDS = 60
+
+
+def _worker_healthcheck(workers: int) -> dict[str, Any]:
+    if workers > 1 and "timeout_worker_healthcheck" in inspect.signature(uvicorn.run).parameters:
+        return {"timeout_worker_healthcheck": WORKER_HEALTHCHECK_SECONDS}
+    return {}
 
 
 def _single_app(settings: Settings) -> Any:
