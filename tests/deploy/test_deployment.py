@@ -40,7 +40,7 @@ from tests.factories import TEST_SECRET, Factory, auth_headers
 from tests.support.caddy import CaddyProxy, caddy_executable
 from tests.support.databases import TestDatabase, postgres_url, prepare_test_database, redis_url
 from tests.support.server import RecyclicServer
-from tests.web.conftest import CHROMIUM_FLAGS, SCREENSHOTS, chromium_executable
+from tests.web.conftest import CHROMIUM_FLAGS, PIN, SCREENSHOTS, chromium_executable
 from tests.web.till import wait_for_service_worker
 
 RECYCLIC = Path(sys.executable).parent / "recyclic"
@@ -241,7 +241,7 @@ async def test_production_deployment_behind_caddy(deployment: Deployment) -> Non
     # --- A sale through the proxy -----------------------------------------------------------
     factory = Factory(deployment.database, deployment.settings)
     site = await factory.site()
-    cashier = await factory.user(site, full_name="Lucas Caisse")
+    cashier = await factory.user(site, full_name="Lucas Caisse", pin=PIN)
     register = await factory.register(site, name="Caisse comptoir")
     session = await factory.open_session(register, cashier, opening="50")
     sale_id = str(uuid.uuid4())
@@ -297,7 +297,8 @@ async def test_production_deployment_behind_caddy(deployment: Deployment) -> Non
         assert (await https.get("/metrics")).status_code == 401
 
     # --- The till and its service worker in chromium, trusting Caddy's root ---------------------
-    await _till_in_chromium(deployment)
+    assert cashier.telegram_id is not None
+    await _till_in_chromium(deployment, cashier.telegram_id, str(register.id))
 
     # --- recyclic doctor: green, then red without the worker ------------------------------------
     backup = await asyncio.create_subprocess_exec(
@@ -326,7 +327,7 @@ async def test_production_deployment_behind_caddy(deployment: Deployment) -> Non
         assert "Traceback" not in text, text[-3000:]
 
 
-async def _till_in_chromium(deployment: Deployment) -> None:
+async def _till_in_chromium(deployment: Deployment, telegram_id: int, register_id: str) -> None:
     """The till over HTTPS by name: a secure context only because the root is trusted."""
     from playwright.async_api import Error as PlaywrightError
     from playwright.async_api import async_playwright
@@ -379,6 +380,18 @@ async def _till_in_chromium(deployment: Deployment) -> None:
                 assert again.from_service_worker
                 await page.wait_for_url("**/connexion**")
                 await page.wait_for_load_state("load")
+                # The cashier logs in (the refresh cookie is Secure: HTTPS only) and gets the
+                # till, served through Caddy.
+                await page.fill("#pin-telegram", str(telegram_id))
+                await page.fill("#pin-code", PIN)
+                await page.click("#pin-form button[type=submit]")
+                await page.wait_for_url("**/caisse")
+                register = page.locator(f'[data-register="{register_id}"]')
+                grid = page.locator(".category-grid")
+                await register.or_(grid).first.wait_for()
+                if await register.count():
+                    await register.click()
+                await grid.wait_for()
                 SCREENSHOTS.mkdir(parents=True, exist_ok=True)
                 await page.screenshot(path=str(SCREENSHOTS / "deploy-till-https.png"))
                 assert errors == []
