@@ -4,8 +4,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import time
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -13,11 +16,12 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
 
-from recyclic.api.metrics import MetricsMiddleware
+from recyclic.api.metrics import MULTIPROC_ENV, MetricsMiddleware, prepare_multiprocess_dir
 from recyclic.core.config import Settings
 from recyclic.core.database import Database
 from recyclic.main import create_app
 from recyclic.models.deposit import DepositStatus
+from recyclic.models.sync_log import SyncLog, SyncStatus
 from tests.api.conftest import Shop
 from tests.api.test_sales import ticket
 from tests.factories import TEST_SECRET, Factory
@@ -172,3 +176,59 @@ async def test_the_middleware_costs_microseconds(settings: Settings, database: D
     print(f"metrics middleware: {overhead_us:.1f} µs per request")
     # A generous bound for a shared CI machine; typically a few µs.
     assert overhead_us < 100
+
+
+async def test_sync_runs_and_attempts_by_outcome(
+    factory: Factory, client: httpx.AsyncClient, database: Database
+) -> None:
+    site = await factory.site()
+    before = await scrape(client)
+    now = datetime.now(UTC)
+    async with database.unit_of_work() as session:
+        for operation, service, status in (
+            ("webdav.upload", "kdrive", SyncStatus.PENDING),
+            ("webdav.upload", "kdrive", SyncStatus.SUCCESS),
+            ("sync.run", "sync", SyncStatus.SUCCESS),
+        ):
+            session.add(
+                SyncLog(
+                    site_id=site.id,
+                    service=service,
+                    operation=operation,
+                    target="x",
+                    status=status,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+    after = await scrape(client)
+
+    def delta(name: str, **labels: str) -> float:
+        return value(after, name, **labels) - value(before, name, **labels)
+
+    assert delta("recyclic_sync_runs_total", outcome="success") == 1
+    assert delta("recyclic_sync_attempts_total", service="kdrive", outcome="pending") == 1
+    assert delta("recyclic_sync_attempts_total", service="kdrive", outcome="success") == 1
+
+
+def test_serve_prepares_the_shared_directory_without_dead_processes(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    directory = tmp_path / "metrics"
+    monkeypatch.setenv(MULTIPROC_ENV, str(directory))
+    directory.mkdir()
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    gone = directory / f"counter_{dead.pid}.db"
+    alive = directory / f"counter_{os.getpid()}.db"
+    for path in (gone, alive):
+        path.write_bytes(b"x")
+    assert prepare_multiprocess_dir(settings) == directory
+    assert not gone.exists()
+    assert alive.exists()
+    assert os.environ[MULTIPROC_ENV] == str(directory)
+    # Without a token, nothing is prepared.
+    monkeypatch.delenv(MULTIPROC_ENV)
+    quiet = settings.model_copy(update={"metrics_token": SecretStr("")})
+    assert prepare_multiprocess_dir(quiet) is None
+    assert MULTIPROC_ENV not in os.environ

@@ -293,6 +293,9 @@ async def test_production_deployment_behind_caddy(deployment: Deployment) -> Non
         assert after[sales] == 1
         assert after[page] - before.get(page, 0) >= 40
         assert after[("recyclic_database_up", ())] == 1
+        # Both API workers' pools (RECYCLIC_DB_POOL_SIZE 10 + MAX_OVERFLOW 5 each).
+        assert after[("recyclic_db_pool_capacity", ())] == 30
+        assert 0 <= after[("recyclic_db_pool_connections_in_use", ())] <= 30
     async with httpx.AsyncClient(base_url=caddy.url, verify=trusted) as https:
         assert (await https.get("/metrics")).status_code == 401
 

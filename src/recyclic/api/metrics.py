@@ -6,7 +6,7 @@
   method and status (count and latency histogram), tickets and refunds recorded, connections
   of the database pool in use.
 - **From the database**, read at each scrape: deposits by status, jobs by status (the queue
-  depth) and failed jobs by task, sync runs by outcome.
+  depth) and failed jobs by task, sync runs and sync attempts by outcome.
 
 The middleware is pure ASGI and cheap: one clock read, a dict lookup for the label set, and
 two memory-mapped increments per request (measured in docs/deployment.md). It answers
@@ -345,3 +345,11 @@ class _FiguresCollector:
             for value, count in sorted(counts.items()):
                 family.add_metric([value], count)
             yield family
+        attempts = CounterMetricFamily(
+            "recyclic_sync_attempts",
+            "Attempts of each upload or append (kdrive, google_sheets), by outcome.",
+            labels=["service", "outcome"],
+        )
+        for (service, outcome), count in sorted(self.figures.sync_attempts.items()):
+            attempts.add_metric([service, outcome], count)
+        yield attempts

@@ -33,6 +33,16 @@ class MetricsRepository:
             .group_by(OutboxJob.task)
         )
 
+    async def sync_attempts_by_service(self) -> dict[tuple[str, str], int]:
+        """Every recorded attempt of an upload or append (runs excluded), by service and
+        outcome."""
+        rows = await self.session.execute(
+            select(SyncLog.service, SyncLog.status, func.count())
+            .where(SyncLog.operation != "sync.run")
+            .group_by(SyncLog.service, SyncLog.status)
+        )
+        return {(str(service), str(status)): int(count) for service, status, count in rows.all()}
+
     async def sync_runs_by_outcome(self) -> dict[str, int]:
         return await self._pairs(
             select(SyncLog.status, func.count())

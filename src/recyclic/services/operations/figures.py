@@ -19,6 +19,7 @@ class Figures:
     jobs_by_status: dict[str, int]
     failed_jobs_by_task: dict[str, int]
     sync_runs_by_outcome: dict[str, int]
+    sync_attempts: dict[tuple[str, str], int]  # (service, outcome) → attempts
 
 
 def _complete(counts: dict[str, int], keys: list[str]) -> dict[str, int]:
@@ -37,4 +38,5 @@ async def read_figures(session: AsyncSession) -> Figures:
         sync_runs_by_outcome=_complete(
             await figures.sync_runs_by_outcome(), [s.value for s in SyncStatus]
         ),
+        sync_attempts=await figures.sync_attempts_by_service(),
     )
