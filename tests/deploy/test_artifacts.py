@@ -18,11 +18,11 @@ RECYCLIC = Path(sys.executable).parent / "recyclic"
 UNITS = sorted((DEPLOY / "systemd").iterdir())
 
 
-def _needs(tool: str) -> str:
+def _needs(tool: str, *, required_in_ci: bool = True) -> str:
     found = shutil.which(tool)
     if found is None:
         message = f"{tool} is not installed: the deploy/ files cannot be checked with it"
-        if os.environ.get("CI", "").lower() == "true":
+        if required_in_ci and os.environ.get("CI", "").lower() == "true":
             pytest.fail(message)
         pytest.skip(message)
     return found
@@ -48,7 +48,8 @@ def test_the_environment_template_lists_every_setting_with_a_comment() -> None:
 def test_systemd_units_verify(tmp_path: Path) -> None:
     """`systemd-analyze verify` on the units, with ExecStart pointing at this checkout's
     `recyclic` (verify checks that the program exists)."""
-    analyze = _needs("systemd-analyze")
+    # systemd is not part of every CI image (containers): checked where it is installed.
+    analyze = _needs("systemd-analyze", required_in_ci=False)
     names = []
     for unit in UNITS:
         text = unit.read_text(encoding="utf-8")
