@@ -35,6 +35,7 @@ from recyclic.jobs.runtime import JobRuntime
 from recyclic.services.ai.ai_service import AIService
 from recyclic.services.messaging.telegram_service import TelegramNotifier
 from recyclic.web.assets import ASSETS_PREFIX, STATIC_DIR
+from recyclic.web.depots import router as depots_router
 from recyclic.web.pages import router as web_router
 from recyclic.web.static_files import AssetFiles
 
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     register_error_handlers(app)
     app.include_router(api_router, prefix=API_PREFIX)
     app.include_router(web_router)
+    app.include_router(depots_router)
     # Compressed: the first load of the till on a shop's slow line stays small.
     app.mount(
         ASSETS_PREFIX,
