@@ -117,7 +117,7 @@ class Desk {
     return h(
       "header",
       { class: "desk-header" },
-      h("div", { class: "desk-title" }, h("span", { class: "brand", text: "Recyclic" }), h("span", { text: `Accueil des dépôts · ${this.site?.name || ""}` })),
+      h("div", { class: "desk-title" }, h("span", { class: "brand", text: "Recyclic" }), h("span", { text: this.site?.name || "" })),
       h(
         "nav",
         { class: "desk-tabs", "aria-label": "Sections de l'accueil" },

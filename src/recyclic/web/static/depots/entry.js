@@ -105,7 +105,7 @@ class EntryForm {
       },
     });
     this.description.value = state.description;
-    this.dictate = h("button", { type: "button", id: "dep-dictate", class: "button button-large", "aria-pressed": "false", text: "🎤 Dicter", disabled: correcting || !canRecord(), on: { click: () => this.toggleDictation() } });
+    this.dictate = h("button", { type: "button", id: "dep-dictate", class: "button button-large", "aria-pressed": "false", text: "● Dicter", disabled: correcting || !canRecord(), on: { click: () => this.toggleDictation() } });
     this.proposeButton = h("button", { type: "button", id: "dep-propose", class: "button button-large", text: "Proposer une catégorie", disabled: correcting || !this.editable, on: { click: () => this.propose() } });
     this.voice = h("p", { id: "dep-voice-status", class: "hint", "aria-live": "polite", text: canRecord() ? "" : "La dictée n'est pas disponible sur cet appareil : tapez la description." });
     this.error = h("div", { id: "dep-error", class: "alert alert-error", role: "alert", hidden: true });
@@ -324,7 +324,7 @@ class EntryForm {
       return;
     }
     this.recording = recording;
-    this.dictate.textContent = "⏹ Terminer la dictée";
+    this.dictate.textContent = "■ Terminer la dictée";
     this.dictate.setAttribute("aria-pressed", "true");
     this.dictate.classList.add("recording");
     this.voice.textContent = "Enregistrement… parlez, puis touchez « Terminer la dictée ».";
@@ -334,7 +334,7 @@ class EntryForm {
     const recording = this.recording;
     if (!recording) return;
     this.recording = null;
-    this.dictate.textContent = "🎤 Dicter";
+    this.dictate.textContent = "● Dicter";
     this.dictate.setAttribute("aria-pressed", "false");
     this.dictate.classList.remove("recording");
     this.voice.textContent = "Envoi de l'enregistrement…";
@@ -431,7 +431,7 @@ class EntryForm {
       rememberCode(saved.postal_code);
       this.desk.metrics.validate.push(performance.now() - started);
       this.desk.metrics.recorded += 1;
-      this.desk.toast(`${state.mode === "correct" ? "Correction enregistrée" : "✅ Dépôt validé"} : ${saved.category} · ${formatKg(Math.round(saved.weight_kg * 1000))} · ${saved.quantity}`, "ok");
+      this.desk.toast(`${state.mode === "correct" ? "Correction enregistrée" : "Dépôt validé"} : ${saved.category} · ${formatKg(Math.round(saved.weight_kg * 1000))} · ${saved.quantity}`, "ok");
       const keepOrigin = state.mode === "new" ? state.origin : null;
       this.desk.entryState = freshState(keepOrigin);
       this.state = this.desk.entryState;

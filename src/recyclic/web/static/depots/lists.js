@@ -76,7 +76,7 @@ function resume(desk, deposit) {
 async function quickValidate(desk, deposit, changed) {
   try {
     const saved = await desk.api.post(`/deposits/${deposit.id}/validate`, {});
-    desk.toast(`✅ Dépôt validé : ${saved.category} · ${weightText(saved.weight_kg)} · ${saved.quantity}`, "ok");
+    desk.toast(`Dépôt validé : ${saved.category} · ${weightText(saved.weight_kg)} · ${saved.quantity}`, "ok");
     changed();
   } catch (error) {
     desk.toast(error.message, "error");
@@ -108,7 +108,7 @@ function depositRow(desk, deposit, names, changed, options = {}) {
     "tr",
     { dataset: { deposit: deposit.id, status: deposit.status } },
     h("td", {}, h("a", { href: `/depots/${deposit.id}`, text: when, "aria-label": `Détail du dépôt de ${when}` })),
-    h("td", { class: "cell-description" }, h("span", { text: deposit.description || "(sans description)" }), deposit.has_audio ? h("span", { class: "tag", text: "🎤 dicté" }) : null),
+    h("td", { class: "cell-description" }, h("span", { text: deposit.description || "(sans description)" }), deposit.has_audio ? h("span", { class: "tag", text: "dicté" }) : null),
     h("td", {}, h("span", { class: "cell-category", text: desk.categoryLabel(deposit.category) }), options.review ? h("span", { class: "hint cell-ai", text: aiText(deposit) }) : null),
     h("td", { class: "amount", text: weightText(deposit.weight_kg) }),
     h("td", { class: "amount", text: deposit.quantity ?? "—" }),
