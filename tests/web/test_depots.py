@@ -407,3 +407,23 @@ async def test_the_desk_on_a_tablet_in_portrait(
         assert web.problems == []
     finally:
         await web.context.close()
+
+
+async def test_a_super_admin_works_on_their_own_site(
+    web_page: BrowserPage, web_shop: WebShop
+) -> None:
+    shop, page = web_shop, web_page.page
+    chief = await shop.factory.user(shop.site, role=Role.SUPER_ADMIN, pin="4821")
+    elsewhere = await shop.factory.site()
+    foreign = await shop.factory.deposit(elsewhere, await shop.factory.user(elsewhere))
+    mine = await shop.factory.deposit(shop.site, shop.cashier, description="une étagère")
+    desk = Desk(web_page)
+    await desk.login(chief.telegram_id, section="jour")  # type: ignore[arg-type]
+    await page.wait_for_selector(f'tr[data-deposit="{mine.id}"]')
+    assert await page.locator(f'tr[data-deposit="{foreign.id}"]').count() == 0
+    await desk.section("saisie")
+    await desk.describe("un miroir, 4 kg")
+    await page.fill("#dep-quantity", "1")
+    await desk.validate()
+    created = [d for d in await _deposits(shop) if d.id != mine.id]
+    assert [(d.site_id, d.category) for d in created] == [(shop.site.id, "DEC")]

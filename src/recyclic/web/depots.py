@@ -25,4 +25,4 @@ async def reception_desk() -> HTMLResponse:
 async def reception_deposit(deposit_ref: str) -> HTMLResponse:
     """One deposit: the same shell, which reads the id from the address (the API answers 404
     for an unknown id or another site's)."""
-    return _page("depots.html", title="Dépôt")
+    return _page("depots.html", title="Accueil des dépôts")

@@ -59,6 +59,11 @@ class Desk {
     this.route();
   }
 
+  /** A super admin sees every site by default: the desk works on their own site only. */
+  get scope() {
+    return this.user.role === "super_admin" ? `&site_id=${this.user.site_id}` : "";
+  }
+
   get zone() {
     return this.site?.timezone || "Europe/Paris";
   }

@@ -482,7 +482,7 @@ class EntryForm {
   async refreshRecent() {
     const today = dayIn(this.desk.zone, this.api.now());
     try {
-      const page = await this.api.get(`/deposits?from=${today}&to=${today}&created_by=${this.desk.user.id}&limit=5`);
+      const page = await this.api.get(`/deposits?from=${today}&to=${today}&created_by=${this.desk.user.id}&limit=5${this.desk.scope}`);
       render(
         this.recent,
         h("h2", { id: "recent-title", text: "Mes derniers dépôts aujourd'hui" }),

@@ -19,7 +19,7 @@ async function peopleNames(desk) {
   try {
     let cursor = null;
     for (let i = 0; i < 5; i++) {
-      const page = await desk.api.get(`/users?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+      const page = await desk.api.get(`/users?limit=500${desk.scope}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
       for (const user of page.items) names.set(user.id, user.full_name);
       cursor = page.next_cursor;
       if (!cursor) break;
@@ -162,14 +162,14 @@ export async function renderDay(desk, main) {
   await pagedList({
     desk,
     container,
-    path: `/deposits?from=${today}&to=${today}`,
+    path: `/deposits?from=${today}&to=${today}${desk.scope}`,
     caption: "Dépôts du jour",
     empty: "Aucun dépôt aujourd'hui pour l'instant.",
     row: (deposit, names) => depositRow(desk, deposit, names, reload),
   });
   // Today's validated weight, from the API's own sums.
   try {
-    const stats = await desk.api.get(`/stats/summary?from=${today}&to=${today}`);
+    const stats = await desk.api.get(`/stats/summary?from=${today}&to=${today}${desk.scope}`);
     summary.textContent = `${stats.totals.deposits_count} dépôt${stats.totals.deposits_count > 1 ? "s" : ""} validé${stats.totals.deposits_count > 1 ? "s" : ""} · ${formatKg(grams(stats.totals.weight_in_kg))}`;
   } catch {
     summary.hidden = true;
@@ -193,7 +193,7 @@ export async function renderReview(desk, main) {
   await pagedList({
     desk,
     container,
-    path: "/deposits?status=classified",
+    path: `/deposits?status=classified${desk.scope}`,
     caption: "Dépôts à valider",
     empty: "Rien à valider : tous les dépôts classés ont été vus.",
     row: (deposit, names) => depositRow(desk, deposit, names, reload, { review: true }),

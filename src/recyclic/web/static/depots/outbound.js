@@ -95,7 +95,7 @@ async function loadList(desk, container) {
   const more = h("button", { type: "button", class: "button", id: "flow-more", text: "Voir plus", hidden: true });
   let cursor = null;
   const load = async () => {
-    const page = await desk.api.get(`/outbound-flows?limit=${PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+    const page = await desk.api.get(`/outbound-flows?limit=${PAGE}${desk.scope}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
     body.append(
       ...page.items.map((flow) =>
         h(
