@@ -115,7 +115,7 @@ function depositRow(desk, deposit, names, changed, options = {}) {
     h("td", { text: origin(deposit) || "—" }),
     h("td", {}, h("span", { class: `status status-${deposit.status}`, text: STATUS[deposit.status] })),
     h("td", { text: author(desk, deposit, names) }),
-    h("td", { class: "cell-actions" }, actions(desk, deposit, changed, options)),
+    h("td", {}, h("div", { class: "cell-actions" }, actions(desk, deposit, changed, options))),
   );
 }
 
