@@ -5,6 +5,7 @@ each role sees, another site's deposit, and where "/" sends a reception voluntee
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import select
 
@@ -12,6 +13,7 @@ from recyclic.models.audit import AuditLog
 from recyclic.models.deposit import Deposit, DepositStatus, Destination, DonorType
 from recyclic.models.outbound_flow import OutboundFlow
 from recyclic.models.user import Role
+from tests.support.server import RecyclicServer
 from tests.web.accessibility import assert_accessible
 from tests.web.conftest import BrowserPage, WebShop, new_browser_page
 from tests.web.depots import Desk
@@ -415,9 +417,9 @@ async def test_home_sends_a_reception_volunteer_to_the_desk(
 
 
 async def test_the_desk_on_a_tablet_in_portrait(
-    browser: object, web_server: object, web_shop: WebShop
+    browser: Any, web_server: RecyclicServer, web_shop: WebShop
 ) -> None:
-    web = await new_browser_page(browser, web_server.url, viewport=(800, 1280))  # type: ignore[attr-defined]
+    web = await new_browser_page(browser, web_server.url, viewport=(800, 1280))
     try:
         desk = Desk(web)
         await desk.login(web_shop.cashier.telegram_id)  # type: ignore[arg-type]

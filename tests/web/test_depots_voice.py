@@ -10,6 +10,7 @@ import asyncio
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 import pytest
 from sqlalchemy import select
@@ -85,7 +86,8 @@ def gemini_web_server(
         "RECYCLIC_GEMINI_BASE_URL": gemini.base_url,
         "RECYCLIC_AI_TIMEOUT_SECONDS": "10",
         "RECYCLIC_AI_MAX_RETRIES": "0",
-        "RECYCLIC_REDIS_KEY_PREFIX": "webtest-voice:",
+        # A fresh namespace: the AI's cache of an earlier run would answer without Gemini.
+        "RECYCLIC_REDIS_KEY_PREFIX": f"webtest-voice-{uuid4().hex}:",
     }
     server = RecyclicServer(data_dir=tmp_path_factory.mktemp("voicedata"), env=env)
     server.start()
@@ -159,7 +161,8 @@ async def test_a_dictated_deposit_is_transcribed_and_classified(
         stored = gemini_web_server.data_dir / deposit.audio_file_path
         assert stored.suffix == ".webm"
         assert stored.read_bytes().startswith(WEBM_MAGIC)
-        sent = gemini.requests[-2].inline[0]
+        assert gemini.pending == 0
+        (sent,) = [part for request in gemini.requests for part in request.inline]
         assert sent.mime_type == "audio/ogg"
         assert sent.data.startswith(b"OggS")
         assert web.problems == []
