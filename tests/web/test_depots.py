@@ -329,6 +329,7 @@ async def test_each_role_sees_only_what_it_may(web_page: BrowserPage, web_shop: 
     assert await page.locator(tabs).all_inner_texts() == ["Dépôts du jour", "Sorties"]
     assert await page.locator("#dep-description").count() == 0
     assert await page.locator("tbody button").count() == 0
+    assert "Actions" not in await page.locator("thead").inner_text()
     await web_page.shot("depots-viewer")
     await desk.section("sorties")
     await page.wait_for_selector("tr[data-flow]")

@@ -115,16 +115,18 @@ function depositRow(desk, deposit, names, changed, options = {}) {
     h("td", { text: origin(deposit) || "—" }),
     h("td", {}, h("span", { class: `status status-${deposit.status}`, text: STATUS[deposit.status] })),
     h("td", { text: author(desk, deposit, names) }),
-    h("td", {}, h("div", { class: "cell-actions" }, actions(desk, deposit, changed, options))),
+    desk.can("operator") ? h("td", {}, h("div", { class: "cell-actions" }, actions(desk, deposit, changed, options))) : null,
   );
 }
 
-function depositTable(caption, rows) {
+function depositTable(caption, rows, withActions) {
+  const titles = ["Heure", "Description", "Catégorie", "Poids", "Qté", "Provenance", "Statut", "Par"];
+  if (withActions) titles.push("Actions");
   return h(
     "table",
     { class: "list" },
     h("caption", { class: "visually-hidden", text: caption }),
-    h("thead", {}, h("tr", {}, ["Heure", "Description", "Catégorie", "Poids", "Qté", "Provenance", "Statut", "Par", "Actions"].map((title) => h("th", { scope: "col", text: title })))),
+    h("thead", {}, h("tr", {}, titles.map((title) => h("th", { scope: "col", text: title })))),
     h("tbody", {}, rows),
   );
 }
@@ -146,7 +148,8 @@ async function pagedList({ desk, container, path, caption, empty, row }) {
   const first = await load();
   if (!first.items.length) render(container, h("p", { class: "hint empty", text: empty }));
   else {
-    const table = depositTable(caption, []);
+    // Readers have nothing to do here: no column of buttons for them.
+    const table = depositTable(caption, [], desk.can("operator"));
     table.querySelector("tbody").replaceWith(body);
     render(container, h("div", { class: "table-scroll" }, table), more);
   }
