@@ -312,6 +312,32 @@ async def test_an_admin_records_an_outbound_flow(web_page: BrowserPage, web_shop
     )
     assert (flow.partner, flow.document_ref) == ("Ecologic <collecte>", "BE-2026-0142")
 
+    # A flow recorded by mistake is deleted, after a confirmation.
+    await page.click(f'tr[data-flow="{flow.id}"] [data-action="delete-flow"]')
+    await page.click('[data-action="confirm-delete-flow"]')
+    await page.wait_for_selector(f'tr[data-flow="{flow.id}"]', state="detached")
+    async with shop.factory.database.unit_of_work() as session:
+        assert await session.get(OutboundFlow, flow.id) is None
+
+
+async def test_long_lists_page_with_the_api_cursor(
+    web_page: BrowserPage, web_shop: WebShop
+) -> None:
+    shop, page = web_shop, web_page.page
+    for n in range(57):
+        await shop.factory.deposit(
+            shop.site, shop.cashier, status=DepositStatus.CLASSIFIED, description=f"lot {n}"
+        )
+    desk = Desk(web_page)
+    await desk.login(shop.admin.telegram_id, section="revue")  # type: ignore[arg-type]
+    await page.wait_for_selector("#list-more:not([hidden])")
+    assert await page.locator("tbody tr").count() == 50
+    await page.click("#list-more")
+    await page.wait_for_selector("#list-more[hidden]", state="attached")
+    assert await page.locator("tbody tr").count() == 57
+    texts = await page.locator(".cell-description").all_inner_texts()
+    assert sorted(texts) == sorted(f"lot {n}" for n in range(57))
+
 
 async def test_each_role_sees_only_what_it_may(web_page: BrowserPage, web_shop: WebShop) -> None:
     shop, page = web_shop, web_page.page
@@ -352,6 +378,7 @@ async def test_each_role_sees_only_what_it_may(web_page: BrowserPage, web_shop: 
         await operator.section("sorties")
         await other.page.wait_for_selector("tr[data-flow]")
         assert await other.page.locator("#flow-save").count() == 0
+        assert await other.page.locator('[data-action="delete-flow"]').count() == 0
         assert other.problems == []
     finally:
         await other.context.close()

@@ -1,6 +1,6 @@
 // Outbound flows (sorties): what leaves the shop other than by sale — to an eco-organism, a
 // recycler, the déchèterie, or given away. Everyone reads the list; admins record them.
-import { h, render } from "../js/dom.js";
+import { h, openDialog, render } from "../js/dom.js";
 import { formatKg, gramsToJson, parseKg } from "../js/money.js";
 import { FLOW_DESTINATIONS, dayIn, frenchDay, labelIn } from "./labels.js";
 import { quickPicks } from "./picks.js";
@@ -108,6 +108,7 @@ async function loadList(desk, container) {
           h("td", { text: flow.partner || "—" }),
           h("td", { text: flow.document_ref || "—" }),
           h("td", { text: flow.notes || "" }),
+          desk.can("admin") ? h("td", {}, h("button", { type: "button", class: "button button-danger-outline", dataset: { action: "delete-flow" }, text: "Supprimer", on: { click: () => remove(desk, flow, () => loadList(desk, container)) } })) : null,
         ),
       ),
     );
@@ -130,10 +131,30 @@ async function loadList(desk, container) {
         "table",
         { class: "list" },
         h("caption", { class: "visually-hidden", text: "Sorties enregistrées" }),
-        h("thead", {}, h("tr", {}, ["Date", "Catégorie", "Poids", "Destination", "Partenaire", "N° de bon", "Remarque"].map((title) => h("th", { scope: "col", text: title })))),
+        h("thead", {}, h("tr", {}, ["Date", "Catégorie", "Poids", "Destination", "Partenaire", "N° de bon", "Remarque", desk.can("admin") ? "Actions" : null].filter(Boolean).map((title) => h("th", { scope: "col", text: title })))),
         body,
       ),
     ),
     more,
   );
+}
+
+/** Delete a flow recorded by mistake (admins; the API writes it to the audit log). */
+async function remove(desk, flow, removed) {
+  const confirmed = await openDialog({
+    title: "Supprimer cette sortie ?",
+    content: h("p", { text: `${frenchDay(flow.date)} · ${flow.category} · ${formatKg(Math.round(flow.weight_kg * 1000))} · ${flow.partner || labelIn(FLOW_DESTINATIONS, flow.destination)}. À faire seulement pour une sortie saisie par erreur.` }),
+    actions: [
+      { label: "Garder", value: false },
+      { label: "Supprimer la sortie", value: true, danger: true, id: "confirm-delete-flow" },
+    ],
+  });
+  if (confirmed !== true) return;
+  try {
+    await desk.api.request("DELETE", `/outbound-flows/${flow.id}`);
+    desk.toast("Sortie supprimée.", "info");
+    await removed();
+  } catch (error) {
+    desk.toast(error.message, "error");
+  }
 }
