@@ -259,6 +259,7 @@ async def test_an_admin_reviews_what_nobody_validated(
     await (await desk.row(doubtful.id)).locator('[data-action="resume"]').click()
     await desk.wait_for_proposal()
     assert await desk.chosen() == "DIV"
+    assert await page.inner_text("#dep-clear") == "Fermer"  # taken up: closing keeps it
     await desk.choose("BRI")
     await page.fill("#dep-weight", "4,2")
     await page.fill("#dep-quantity", "1")

@@ -105,7 +105,7 @@ class EntryForm {
       },
     });
     this.description.value = state.description;
-    this.dictate = h("button", { type: "button", id: "dep-dictate", class: "button button-large", "aria-pressed": "false", text: "● Dicter", disabled: correcting || !canRecord(), on: { click: () => this.toggleDictation() } });
+    this.dictate = h("button", { type: "button", id: "dep-dictate", class: "button button-large", "aria-pressed": "false", text: "● Dicter", disabled: correcting || !this.editable || !canRecord(), on: { click: () => this.toggleDictation() } });
     this.proposeButton = h("button", { type: "button", id: "dep-propose", class: "button button-large", text: "Proposer une catégorie", disabled: correcting || !this.editable, on: { click: () => this.propose() } });
     this.voice = h("p", { id: "dep-voice-status", class: "hint", "aria-live": "polite", text: canRecord() ? "" : "La dictée n'est pas disponible sur cet appareil : tapez la description." });
     this.error = h("div", { id: "dep-error", class: "alert alert-error", role: "alert", hidden: true });
@@ -154,7 +154,7 @@ class EntryForm {
         (this.channelPicks = quickPicks({ label: "Canal", name: "channel", pairs: CHANNELS, get: () => state.origin.channel, set: (v) => (state.origin.channel = v), required: true, disabled: !this.editable })),
         h("div", { class: "field" }, h("label", { for: "dep-postal", text: "Code postal de provenance" }), this.postal, this.#recentCodes()),
         h("button", { type: "button", id: "dep-new-donor", class: "button", text: "Nouveau donneur", disabled: !this.editable, on: { click: () => this.newDonor() } }),
-        h("div", { class: "entry-actions" }, h("button", { type: "button", id: "dep-clear", class: "button button-large", text: state.deposit ? "Abandonner" : "Effacer", on: { click: () => this.discard() } }), this.validateButton),
+        h("div", { class: "entry-actions" }, h("button", { type: "button", id: "dep-clear", class: "button button-large", text: this.#clearLabel(), on: { click: () => this.discard() } }), this.validateButton),
       ),
       this.recent,
     );
@@ -307,7 +307,14 @@ class EntryForm {
   #afterChange() {
     const title = $("#entry-title", this.main);
     if (this.state.deposit && title && this.state.mode === "new") title.textContent = "Nouveau dépôt — à valider";
-    $("#dep-clear", this.main).textContent = this.state.deposit ? "Abandonner" : "Effacer";
+    $("#dep-clear", this.main).textContent = this.#clearLabel();
+  }
+
+  /** "Effacer" an empty form, "Abandonner" the deposit started here, "Fermer" one taken up
+   * from a list (it stays as it was: cancelling it is done from the list). */
+  #clearLabel() {
+    if (this.state.mode !== "new") return "Fermer";
+    return this.state.deposit ? "Abandonner" : "Effacer";
   }
 
   // --- Dictation --------------------------------------------------------------------------
@@ -452,8 +459,8 @@ class EntryForm {
     return changes;
   }
 
-  /** Abandon the deposit being recorded: a draft is deleted, a classified one cancelled (so
-   * it does not wait in the review list). Someone else's stays as it was. */
+  /** Abandon the deposit started in this form: a draft is deleted, a classified one
+   * cancelled (so it does not wait in the review list). One taken up from a list stays. */
   async discard() {
     if (this.busy) return;
     this.recording?.cancel();
@@ -461,7 +468,7 @@ class EntryForm {
     const state = this.state;
     const deposit = state.deposit;
     try {
-      if (deposit && state.mode !== "correct" && this.desk.owns(deposit) && ["draft", "classified"].includes(deposit.status)) {
+      if (deposit && state.mode === "new" && this.desk.owns(deposit) && ["draft", "classified"].includes(deposit.status)) {
         if (deposit.status === "draft") await this.api.request("DELETE", `/deposits/${deposit.id}`);
         else await this.api.request("PATCH", `/deposits/${deposit.id}`, { json: { status: "cancelled" } });
         this.desk.toast(deposit.status === "draft" ? "Brouillon supprimé." : "Dépôt annulé.", "info");
