@@ -17,6 +17,8 @@ class UserFilters:
     status: UserStatus | None = None
     is_active: bool | None = None
     search: str | None = None
+    # Registrations no site has claimed yet (a super admin assigns them).
+    without_site: bool = False
 
 
 class UserRepository(BaseRepository[User]):
@@ -45,6 +47,8 @@ class UserRepository(BaseRepository[User]):
         statement = select(User)
         if site_id is not None:
             statement = statement.where(User.site_id == site_id)
+        if filters.without_site:
+            statement = statement.where(User.site_id.is_(None))
         if filters.role is not None:
             statement = statement.where(User.role == filters.role)
         if filters.status is not None:
