@@ -70,6 +70,15 @@ class UserRepository(BaseRepository[User]):
             statement, keys=(User.created_at, User.id), limit=limit, cursor=cursor
         )
 
+    async def names(self, user_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+        """The full names of these users, by id (for lists that show who did what)."""
+        if not user_ids:
+            return {}
+        rows = await self.session.execute(
+            select(User.id, User.full_name).where(User.id.in_(user_ids))
+        )
+        return {user_id: str(name) for user_id, name in rows.all()}
+
     async def count_active_admins(self, site_id: uuid.UUID, *, excluding: uuid.UUID) -> int:
         """Approved, active admins of a site other than `excluding`."""
         statement = select(func.count()).where(

@@ -162,3 +162,9 @@ async function start() {
 }
 
 start();
+
+// A page's "Imprimer" button (a Z report): the browser's print dialog, admin.css's print
+// rules leave only the page's document.
+document.addEventListener("click", (event) => {
+  if (event.target.closest('[data-action="print"]')) window.print();
+});
