@@ -15,11 +15,14 @@ from recyclic.repositories.base import BaseRepository, KeysetPage
 
 
 @dataclass(frozen=True, slots=True)
-class OriginTotal:
-    """Validated deposits of one donor type and channel (None: not recorded)."""
+class DepositBreakdown:
+    """Validated deposits of one donor type and channel (None: not recorded), by AI outcome:
+    `ai_provider` None when the AI suggested nothing, `kept` when its first choice stayed."""
 
     donor_type: str | None
     channel: str | None
+    ai_provider: str | None
+    kept: bool
     deposits_count: int
     weight_g: int
 
@@ -177,27 +180,35 @@ class DepositRepository(BaseRepository[Deposit]):
             for code, count, quantity, weight in rows
         ]
 
-    async def validated_totals_by_origin(self, period: SitePeriod) -> list[OriginTotal]:
-        """Count and weight of the validated deposits of a period, per donor type and channel."""
+    async def validated_breakdown(self, period: SitePeriod) -> list[DepositBreakdown]:
+        """Count and weight of the validated deposits of a period per donor type, channel and
+        AI outcome — where they come from and how the AI did, in one pass over the rows."""
+        suggested = and_(Deposit.ai_category.is_not(None), Deposit.ai_provider.is_not(None))
+        kept = case((and_(suggested, Deposit.ai_first_choice_kept.is_(True)), True), else_=False)
+        provider = case((suggested, Deposit.ai_provider), else_=None)
         statement = (
             select(
                 Deposit.donor_type,
                 Deposit.channel,
+                provider,
+                kept,
                 func.count(),
                 func.coalesce(func.sum(Deposit.weight_g), 0),
             )
             .where(_in_period(period), Deposit.status == DepositStatus.VALIDATED)
-            .group_by(Deposit.donor_type, Deposit.channel)
+            .group_by(Deposit.donor_type, Deposit.channel, provider, kept)
         )
         rows = (await self.session.execute(statement)).all()
         return [
-            OriginTotal(
+            DepositBreakdown(
                 donor.value if donor is not None else None,
                 channel.value if channel is not None else None,
+                str(getattr(ai, "value", ai)) if ai is not None else None,
+                bool(hit),
                 int(count),
                 int(weight or 0),
             )
-            for donor, channel, count, weight in rows
+            for donor, channel, ai, hit, count, weight in rows
         ]
 
     async def ai_accuracy_by_provider(self, period: SitePeriod) -> list[ProviderAccuracy]:
