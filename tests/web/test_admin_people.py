@@ -372,3 +372,18 @@ async def test_a_super_admin_moves_a_user_to_another_site(
     other = await factory.user(home)
     html = (await client.get(f"/admin/utilisateurs/{other.id}", headers=auth_headers(admin))).text
     assert "Changer de site" not in html
+
+
+async def test_empty_filter_choices_mean_no_filter(
+    client: httpx.AsyncClient, factory: Factory, shop: tuple[Site, User]
+) -> None:
+    _, admin = shop
+    response = await client.get(
+        "/admin/utilisateurs?q=&role=&statut=&actif=", headers=auth_headers(admin)
+    )
+    assert response.status_code == 200, response.text
+    assert "Claire Admin" in response.text
+    response = await client.get(
+        "/admin/sessions?statut=&caisse=&du=&au=", headers=auth_headers(admin)
+    )
+    assert response.status_code == 200, response.text

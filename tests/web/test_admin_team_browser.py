@@ -9,6 +9,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
 from recyclic.core.security import verify_pin
 from recyclic.models.journal import Closing
 from recyclic.models.user import Role, User, UserStatus
@@ -43,9 +45,7 @@ async def test_an_admin_approves_a_registration_with_a_role(
     jeanne = await web_shop.factory.user(
         web_shop.site, status=UserStatus.PENDING, full_name="Jeanne Lefèvre", username="jeanne_l"
     )
-    await web_shop.factory.user(
-        web_shop.site, status=UserStatus.PENDING, full_name="Marc Attente"
-    )
+    await web_shop.factory.user(web_shop.site, status=UserStatus.PENDING, full_name="Marc Attente")
     admin = AdminPages(web_page)
     page = web_page.page
     await admin.login(web_shop.admin)
@@ -78,13 +78,12 @@ async def test_an_admin_changes_a_role_and_sets_a_pin(
     await page.get_by_role("link", name="Lucas Caisse").click()
     await admin.settled()
     assert await admin.heading() == "Lucas Caisse"
-    await admin.check("utilisateur", full_page=True)
 
     await page.get_by_label("Nouveau rôle").select_option("admin")
     await page.get_by_role("button", name="Changer le rôle").click()
     await admin.settled()
     assert "Rôle changé : Administration." in await page.inner_text(".admin-done")
-    assert asked and "Changer le rôle de Lucas Caisse" in asked[0]
+    assert any("Changer le rôle de Lucas Caisse" in question for question in asked)
     assert (await stored(web_shop, web_shop.cashier)).role == Role.ADMIN
 
     # A PIN too short: the message beside the field, nothing stored.
@@ -105,6 +104,9 @@ async def test_an_admin_changes_a_role_and_sets_a_pin(
     pin_hash = (await stored(web_shop, web_shop.cashier)).pin_hash
     assert pin_hash is not None
     assert await verify_pin("5937", pin_hash)
+    # axe last: it leaves empty `style` attributes that a later swap of the same page would
+    # copy (and the strict CSP refuse).
+    await admin.check("utilisateur", full_page=True)
 
     # One's own page: no role, deactivation or anonymisation button.
     await admin.open(f"/admin/utilisateurs/{web_shop.admin.id}")
@@ -127,7 +129,6 @@ async def test_an_admin_pairs_this_tablet_then_revokes_it(
     await admin.settled()
     assert "Cette tablette est associée" in await page.inner_text(".admin-done")
     assert await card.locator("tr[data-device]").count() == 1
-    await admin.check("caisses", full_page=True)
 
     async def device_status() -> int:
         return int(
@@ -143,6 +144,7 @@ async def test_an_admin_pairs_this_tablet_then_revokes_it(
     assert any("Révoquer la tablette « Tablette comptoir »" in q for q in asked)
     assert "révoquée" in await page.inner_text(".admin-done")
     assert await device_status() == 401
+    await admin.check("caisses", full_page=True)
 
 
 async def test_a_viewer_reads_a_z_report_and_the_closings_without_a_button(
@@ -188,8 +190,8 @@ async def test_an_admin_closes_the_day_from_the_page(
     accept_dialogs(page)
     await admin.login(shop.admin, "/admin/clotures")
     day = datetime.now(ZoneInfo(shop.site.timezone)).date().isoformat()
-    await page.get_by_label("Jour").fill(day)
-    daily = page.locator("form.close-form").first
+    daily = page.get_by_role("form", name="Clôture journalière")
+    await daily.get_by_label("Jour").fill(day)
     # A session is still open: the service's refusal shows in the form.
     await daily.get_by_role("button", name="Clôturer").click()
     await admin.settled()
@@ -202,8 +204,9 @@ async def test_an_admin_closes_the_day_from_the_page(
     assert await page.locator("tr[data-closing]").count() == 1
     await admin.check("clotures", full_page=True)
     async with factory.database.unit_of_work(write=False) as session:
-        closing = await session.scalar(Closing.__table__.select())  # type: ignore[attr-defined]
+        closing = await session.scalar(select(Closing).where(Closing.site_id == shop.site.id))
     assert closing is not None
+    assert closing.grand_total_cents == 1200
     await page.locator("tr[data-closing] a").click()
     await admin.settled()
     assert await admin.heading() == "Clôture journalière"

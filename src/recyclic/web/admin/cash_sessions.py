@@ -18,6 +18,7 @@ from recyclic.services.cash.errors import SessionNotFound
 from recyclic.services.cash.sessions import CashService
 from recyclic.services.cash.z_report import PAYMENT_LABELS
 from recyclic.utils.formatting import format_percent
+from recyclic.web.admin.people import Blank
 from recyclic.web.admin.shell import ViewerPage, admin_router, render
 
 router = admin_router()
@@ -30,10 +31,10 @@ STATUSES = {"ouvertes": SessionStatus.OPENED, "closes": SessionStatus.CLOSED}
 async def sessions(
     ctx: ViewerPage,
     session: SessionDep,
-    statut: Literal["ouvertes", "closes"] | None = None,
-    caisse: uuid.UUID | None = None,
-    first: Annotated[date | None, Query(alias="du")] = None,
-    last: Annotated[date | None, Query(alias="au")] = None,
+    statut: Annotated[Literal["ouvertes", "closes"] | None, Blank] = None,
+    caisse: Annotated[uuid.UUID | None, Blank] = None,
+    first: Annotated[date | None, Blank, Query(alias="du")] = None,
+    last: Annotated[date | None, Blank, Query(alias="au")] = None,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
 ) -> HTMLResponse:
     """Sessions newest first (by opening), with the stale ones flagged."""

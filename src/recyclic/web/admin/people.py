@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Query, Request
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from recyclic.api.deps import NotificationsDep, PinGuardDep, SessionDep
 from recyclic.models.user import Role, User, UserStatus
@@ -36,6 +36,8 @@ STATUS_LABELS = {
     UserStatus.REJECTED: "Refusé",
 }
 Cursor = Annotated[str | None, Query(max_length=500)]
+# A filter form sends its empty choices ("Tous") as empty strings: no filter.
+Blank = BeforeValidator(lambda value: None if value == "" else value)
 
 
 class ApproveForm(BaseModel):
@@ -170,9 +172,9 @@ async def reject(
 async def users(
     ctx: AdminPage,
     session: SessionDep,
-    role: Role | None = None,
-    statut: UserStatus | None = None,
-    actif: Literal["oui", "non"] | None = None,
+    role: Annotated[Role | None, Blank] = None,
+    statut: Annotated[UserStatus | None, Blank] = None,
+    actif: Annotated[Literal["oui", "non"] | None, Blank] = None,
     q: Annotated[str | None, Query(max_length=100)] = None,
     cursor: Cursor = None,
 ) -> HTMLResponse:

@@ -168,3 +168,14 @@ start();
 document.addEventListener("click", (event) => {
   if (event.target.closest('[data-action="print"]')) window.print();
 });
+
+// A 422 is swapped (a form again, with its errors) unless it is the API's JSON error (a rule
+// the service refused, e.g. a PIN too simple): that one is an error, shown beside the form.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const { xhr } = event.detail;
+  const type = xhr.getResponseHeader("content-type") || "";
+  if (xhr.status >= 400 && type.includes("application/json")) {
+    event.detail.shouldSwap = false;
+    event.detail.isError = true;
+  }
+});
