@@ -178,6 +178,16 @@ async def test_a_viewer_reads_a_z_report_and_the_closings_without_a_button(
     assert await page.get_by_role("button", name="Clôturer").count() == 0
     await admin.check("clotures-viewer")
 
+    # Another site's session typed in the address: not found, nothing of it shown.
+    elsewhere = await factory.site(name="Boutique voisine")
+    theirs = await factory.open_session(
+        await factory.register(elsewhere, name="Leur caisse"), await factory.user(elsewhere)
+    )
+    await admin.open(f"/admin/sessions/{theirs.id}")
+    assert await admin.heading() == "Page introuvable"
+    assert "Leur caisse" not in await page.content()
+    admin.forget_expected_failures(404)
+
 
 async def test_an_admin_closes_the_day_from_the_page(
     web_page: BrowserPage, web_shop: WebShop
