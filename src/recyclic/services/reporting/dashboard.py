@@ -20,6 +20,7 @@ from recyclic.models.user import User
 from recyclic.repositories.cash_repository import CashSessionRepository
 from recyclic.repositories.deposit_repository import DepositRepository, SitePeriod
 from recyclic.repositories.report_repository import ReportRepository
+from recyclic.services.cash.pricing import BASE_PAYMENT_METHODS
 from recyclic.services.reporting.accounting import METHOD_LABELS
 from recyclic.services.reporting.figures import CategoryFigures, category_figures
 from recyclic.services.reporting.stats import Accuracy, StatsService
@@ -206,6 +207,7 @@ class DashboardService:
     ) -> Dashboard:
         """A viewer's (or above) dashboard of a site; another site is a 404."""
         site = await StatsService(self.session).site_of(actor, site_id)
+        await self.reports.plan_with_actual_values()
         now = now or datetime.now(UTC)
         chosen = dashboard_period(choice, first, last, local_today(site.timezone, now))
         period = custom_period(chosen.first_day, chosen.last_day, site.timezone)
@@ -240,23 +242,18 @@ class DashboardService:
             Bucket(start, _bucket_label(start, daily), row.sales, row.refunds, row.cents)
             for start, row in zip(starts, sold, strict=True)
         ]
-        paid = await self.reports.paid_by_method(site.id, period)
+        known = [*sorted(BASE_PAYMENT_METHODS), *METHOD_LABELS]
+        paid = await self.reports.paid_by_method(site.id, period, known)
         # The change given back is cash leaving the drawer: takings are net of it.
         paid["cash"] = paid.get("cash", 0) - sum(row.change_cents for row in sold)
         methods = _breakdown({m: (0, c) for m, c in paid.items() if c}, METHOD_LABELS)
 
-        donors: dict[str | None, tuple[int, int]] = {}
-        channels: dict[str | None, tuple[int, int]] = {}
-        accuracy: dict[str, Accuracy] = {}
-        for row in await self.deposits.validated_breakdown(in_period):
-            for totals, key in ((donors, row.donor_type), (channels, row.channel)):
-                count, grams = totals.get(key, (0, 0))
-                totals[key] = (count + row.deposits_count, grams + row.weight_g)
-            if row.ai_provider is not None:
-                kept = row.deposits_count if row.kept else 0
-                accuracy[row.ai_provider] = accuracy.get(row.ai_provider, Accuracy()) + Accuracy(
-                    row.deposits_count, kept
-                )
+        origin = await self.deposits.validated_breakdown(in_period)
+        accuracy = {
+            provider: Accuracy(count, origin.kept.get(provider, 0))
+            for provider, count in origin.suggested.items()
+            if count
+        }
 
         sessions = [
             OpenSessionRow(
@@ -274,8 +271,8 @@ class DashboardService:
             buckets=buckets,
             daily=daily,
             methods=methods,
-            donors=_breakdown(donors, DONOR_LABELS),
-            channels=_breakdown(channels, CHANNEL_LABELS),
+            donors=_breakdown(origin.donors, DONOR_LABELS),
+            channels=_breakdown(origin.channels, CHANNEL_LABELS),
             accuracy=sum(accuracy.values(), Accuracy()),
             accuracy_by_provider=dict(sorted(accuracy.items())),
             open_sessions=sessions,
