@@ -91,6 +91,15 @@ def _field_path(error: dict[str, Any]) -> str:
     return ".".join(location)
 
 
+def field_messages(errors: Any) -> dict[str, str]:
+    """pydantic's errors as {field: French message} (the first error of each field), for
+    the back office's forms, which show each message beside its field."""
+    messages: dict[str, str] = {}
+    for error in errors:
+        messages.setdefault(_field_path(error), _validation_message(error))
+    return messages
+
+
 def _request_id(request: Request) -> str | None:
     return getattr(request.state, "request_id", None)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -11,8 +12,18 @@ from sqlalchemy import Row, func, select
 from recyclic.models.cash import CashMovement, CashRegister, CashSession, SessionStatus
 from recyclic.models.sale import Sale, SalePayment
 from recyclic.models.site import Site
+from recyclic.models.user import User
 from recyclic.repositories.base import BaseRepository, KeysetPage
 from recyclic.repositories.sale_repository import Takings, line_sums, ticket_counts
+
+
+@dataclass(frozen=True, slots=True)
+class OpenSession:
+    id: uuid.UUID
+    opened_at: datetime
+    register: str
+    cashier: str
+
 
 # A session's figures are takings like a period's, plus the cash movements.
 SessionFigures = Takings
@@ -113,6 +124,20 @@ class CashSessionRepository(BaseRepository[CashSession]):
                 CashSession.opened_at < ends_at,
             )
         )
+
+    async def open_with_names(self, site_id: uuid.UUID) -> list[OpenSession]:
+        """The site's open sessions, oldest first, with their register's and cashier's name."""
+        statement = (
+            select(CashSession.id, CashSession.opened_at, CashRegister.name, User.full_name)
+            .join(CashRegister, CashRegister.id == CashSession.register_id)
+            .join(User, User.id == CashSession.cashier_id)
+            .where(CashSession.site_id == site_id, CashSession.status == SessionStatus.OPENED)
+            .order_by(CashSession.opened_at, CashSession.id)
+        )
+        rows = (await self.session.execute(statement)).all()
+        return [
+            OpenSession(i, opened, str(register), str(name)) for i, opened, register, name in rows
+        ]
 
     async def page(
         self,

@@ -17,6 +17,8 @@ class UserFilters:
     status: UserStatus | None = None
     is_active: bool | None = None
     search: str | None = None
+    # Registrations no site has claimed yet (a super admin assigns them).
+    without_site: bool = False
 
 
 class UserRepository(BaseRepository[User]):
@@ -45,6 +47,8 @@ class UserRepository(BaseRepository[User]):
         statement = select(User)
         if site_id is not None:
             statement = statement.where(User.site_id == site_id)
+        if filters.without_site:
+            statement = statement.where(User.site_id.is_(None))
         if filters.role is not None:
             statement = statement.where(User.role == filters.role)
         if filters.status is not None:
@@ -65,6 +69,15 @@ class UserRepository(BaseRepository[User]):
         return await self.paginate(
             statement, keys=(User.created_at, User.id), limit=limit, cursor=cursor
         )
+
+    async def names(self, user_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+        """The full names of these users, by id (for lists that show who did what)."""
+        if not user_ids:
+            return {}
+        rows = await self.session.execute(
+            select(User.id, User.full_name).where(User.id.in_(user_ids))
+        )
+        return {user_id: str(name) for user_id, name in rows.all()}
 
     async def count_active_admins(self, site_id: uuid.UUID, *, excluding: uuid.UUID) -> int:
         """Approved, active admins of a site other than `excluding`."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from recyclic.web.pages import _page
+from recyclic.web.pages import render_page
 
 router = APIRouter(include_in_schema=False)
 
@@ -18,11 +18,11 @@ router = APIRouter(include_in_schema=False)
 @router.get("/depots")
 async def reception_desk() -> HTMLResponse:
     """Record deposits (typed or dictated), today's list, the admins' review, outbound flows."""
-    return _page("depots.html", title="Accueil des dépôts")
+    return render_page("depots.html", title="Accueil des dépôts")
 
 
 @router.get("/depots/{deposit_ref}")
 async def reception_deposit(deposit_ref: str) -> HTMLResponse:
     """One deposit: the same shell, which reads the id from the address (the API answers 404
     for an unknown id or another site's)."""
-    return _page("depots.html", title="Accueil des dépôts")
+    return render_page("depots.html", title="Accueil des dépôts")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from functools import cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -17,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from recyclic import __version__
 from recyclic.core.config import Settings
+from recyclic.utils.formatting import format_euros, format_kg
 from recyclic.web.assets import ASSETS_PREFIX, SHELL_PAGES, TEMPLATES_DIR, asset_bundle
 from recyclic.web.csp import PAGE_HEADERS, content_security_policy
 
@@ -24,13 +26,21 @@ router = APIRouter(include_in_schema=False)
 
 
 @cache
-def _templates() -> Environment:
-    return Environment(
+def templates() -> Environment:
+    environment = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # French figures for the back office's fragments: 1 234,50 €, 12,5 kg, 06/12/2026.
+    environment.filters["euros"] = format_euros
+    environment.filters["kg"] = format_kg
+    environment.filters["day"] = lambda value: value.strftime("%d/%m/%Y") if value else ""
+    environment.filters["local_time"] = lambda moment, timezone: (
+        moment.astimezone(ZoneInfo(timezone)).strftime("%d/%m/%Y %H:%M") if moment else ""
+    )
+    return environment
 
 
 def _settings(request: Request) -> Settings:
@@ -38,9 +48,9 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
-def _page(template: str, *, telegram_widget: bool = False, **context: Any) -> HTMLResponse:
+def render_page(template: str, *, telegram_widget: bool = False, **context: Any) -> HTMLResponse:
     html = (
-        _templates()
+        templates()
         .get_template(template)
         .render(assets=ASSETS_PREFIX, version=asset_bundle().version, **context)
     )
@@ -58,20 +68,22 @@ def _page(template: str, *, telegram_widget: bool = False, **context: Any) -> HT
 @router.get("/")
 async def home() -> HTMLResponse:
     """Sends a logged-in person to the page of their role (decided by the page's script)."""
-    return _page("accueil.html", title="Recyclic")
+    return render_page("accueil.html", title="Recyclic")
 
 
 @router.get("/connexion")
 async def login_page(request: Request) -> HTMLResponse:
     """PIN, bot code, Telegram Login Widget (when configured), paired tablet."""
     bot = _settings(request).telegram_bot_username.lstrip("@")
-    return _page("connexion.html", title="Connexion", telegram_bot=bot, telegram_widget=bool(bot))
+    return render_page(
+        "connexion.html", title="Connexion", telegram_bot=bot, telegram_widget=bool(bot)
+    )
 
 
 @router.get("/caisse")
 async def till_page() -> HTMLResponse:
     """The till: one shell, the app runs in the browser and keeps working offline."""
-    return _page("caisse.html", title="Caisse")
+    return render_page("caisse.html", title="Caisse")
 
 
 @router.get("/sw.js")
@@ -79,7 +91,7 @@ async def service_worker() -> Response:
     """The service worker, versioned by the content of every asset."""
     bundle = asset_bundle()
     script = (
-        _templates()
+        templates()
         .get_template("sw.js")
         .render(
             version=json.dumps(bundle.version),

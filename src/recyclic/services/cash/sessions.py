@@ -26,6 +26,7 @@ from recyclic.repositories.cash_repository import (
     SessionFigures,
 )
 from recyclic.repositories.site_repository import SiteRepository
+from recyclic.repositories.user_repository import UserRepository
 from recyclic.schemas.cash import RegisterCreate, RegisterUpdate, SessionClose, SessionOpen
 from recyclic.schemas.site import SiteSettings
 from recyclic.services.access.audit import AuditService, snapshot
@@ -410,6 +411,10 @@ class CashService:
             vat_mode=settings.vat_mode,
             stale=view.stale,
         )
+
+    async def cashier_names(self, sessions: list[CashSession]) -> dict[uuid.UUID, str]:
+        """The full names of these sessions' cashiers, by id (for lists and reports)."""
+        return await UserRepository(self.db).names({s.cashier_id for s in sessions})
 
     async def _find_session(self, actor: User, session_id: uuid.UUID) -> CashSession:
         session = await self.sessions.get_in_site(session_id, site_filter(actor, None))

@@ -91,6 +91,14 @@ class StatsService:
         self.sites = SiteRepository(session)
         self.categories = CategoryRepository(session)
 
+    async def site_of(self, actor: User, site_id: uuid.UUID | None) -> Site:
+        """The site a viewer (or above) may read figures of; another site is a 404."""
+        require_role(actor, Role.VIEWER)
+        site = await self.sites.get(target_site(actor, site_id))
+        if site is None:
+            raise SiteNotFound()
+        return site
+
     async def summary(
         self,
         actor: User,
@@ -101,10 +109,7 @@ class StatsService:
     ) -> Summary:
         """A site's figures between two days (inclusive, site's time zone); by default from
         the first of the current month to today."""
-        require_role(actor, Role.VIEWER)
-        site = await self.sites.get(target_site(actor, site_id))
-        if site is None:
-            raise SiteNotFound()
+        site = await self.site_of(actor, site_id)
         last_day = last_day or local_today(site.timezone)
         first_day = first_day or last_day.replace(day=1)
         ensure_ordered(first_day, last_day)
