@@ -12,9 +12,10 @@ app = typer.Typer(help="Base de données : migrations du schéma.", no_args_is_h
 
 
 async def migrate(settings: Settings) -> None:
-    """Upgrade the configured database to the packaged heads."""
+    """Upgrade the configured database to the packaged heads (Alembic is loaded only when
+    the database is behind)."""
     async with open_database(settings) as database:
-        await migrations.upgrade(database.bind)  # type: ignore[arg-type]
+        await migrations.upgrade_if_needed(database.bind)  # type: ignore[arg-type]
 
 
 @app.command("upgrade")
