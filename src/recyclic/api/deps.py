@@ -27,7 +27,7 @@ from recyclic.services.access.scope import site_filter, target_site
 from recyclic.services.ai.ai_service import AIService
 from recyclic.services.cash.devices import DeviceService
 from recyclic.services.messaging.telegram_service import NotificationService, TelegramNotifier
-from recyclic.services.people.auth import AuthService
+from recyclic.services.people.auth import Actor, AuthService
 from recyclic.services.people.pin_guard import PinGuard
 
 _READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -97,6 +97,27 @@ async def get_current_user(
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+async def get_current_actor(
+    session: SessionDep,
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Actor:
+    """`get_current_user`'s check (role and status re-read from the database on every
+    request) without loading the user as an ORM object: for the till's hot path."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthenticated()
+    return await AuthService(session, settings).authenticate_actor(credentials.credentials)
+
+
+async def _operator_actor(actor: Annotated[Actor, Depends(get_current_actor)]) -> Actor:
+    check_role(actor, Role.OPERATOR)
+    return actor
+
+
+# An operator (or above) as plain values: for routes whose services take an `ActingUser`.
+OperatorActor = Annotated[Actor, Depends(_operator_actor)]
 
 
 def require_role(minimum: Role) -> Callable[[User], Coroutine[Any, Any, User]]:

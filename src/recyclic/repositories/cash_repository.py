@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, Table, bindparam, func, select
 
 from recyclic.models.cash import CashMovement, CashRegister, CashSession, SessionStatus
 from recyclic.models.sale import Sale, SalePayment
@@ -16,6 +16,27 @@ from recyclic.repositories.sale_repository import Takings, line_sums, ticket_cou
 
 # A session's figures are takings like a period's, plus the cash movements.
 SessionFigures = Takings
+
+_SESSIONS = cast(Table, CashSession.__table__)
+_SITES = cast(Table, Site.__table__)
+_SALES = cast(Table, Sale.__table__)
+# Constant Core statements (compiled once per process): the ticket hot path.
+_TILL = (
+    select(
+        _SESSIONS.c.site_id,
+        _SESSIONS.c.status,
+        _SESSIONS.c.cashier_id,
+        _SESSIONS.c.opened_at,
+        _SITES.c.settings,
+        select(_SALES.c.request_hash)
+        .where(_SALES.c.id == bindparam("sale_id"))
+        .scalar_subquery()
+        .label("stored_hash"),
+    )
+    .join_from(_SESSIONS, _SITES, _SITES.c.id == _SESSIONS.c.site_id)
+    .where(_SESSIONS.c.id == bindparam("session_id"))
+)
+_TILL_IN_SITE = _TILL.where(_SESSIONS.c.site_id == bindparam("site_id"))
 
 
 class CashRegisterRepository(BaseRepository[CashRegister]):
@@ -53,24 +74,14 @@ class CashSessionRepository(BaseRepository[CashSession]):
         return await self.one_or_none(statement)
 
     async def till_context(
-        self, session_id: uuid.UUID, site_id: uuid.UUID | None
-    ) -> Row[uuid.UUID, SessionStatus, uuid.UUID, datetime, dict[str, Any]] | None:
-        """What a ticket needs to know of its session and site, in one query:
-        (site_id, status, cashier_id, opened_at, site settings)."""
-        statement = (
-            select(
-                CashSession.site_id,
-                CashSession.status,
-                CashSession.cashier_id,
-                CashSession.opened_at,
-                Site.settings,
-            )
-            .join(Site, Site.id == CashSession.site_id)
-            .where(CashSession.id == session_id)
-        )
-        if site_id is not None:
-            statement = statement.where(CashSession.site_id == site_id)
-        return (await self.session.execute(statement)).one_or_none()
+        self, session_id: uuid.UUID, site_id: uuid.UUID | None, sale_id: uuid.UUID
+    ) -> Row[uuid.UUID, SessionStatus, uuid.UUID, datetime, dict[str, Any], str | None] | None:
+        """What a ticket needs to know of its session and site, and whether a sale with its
+        id exists, in one query: (site_id, status, cashier_id, opened_at, site settings,
+        request hash of the sale already stored under `sale_id` or None)."""
+        statement = _TILL if site_id is None else _TILL_IN_SITE
+        params = {"session_id": session_id, "sale_id": sale_id, "site_id": site_id}
+        return (await self.session.execute(statement, params)).one_or_none()
 
     async def site_of(self, session_id: uuid.UUID) -> uuid.UUID | None:
         """The site of a session (a cheap read taken before the journal lock)."""

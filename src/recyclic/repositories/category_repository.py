@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import cast
+
+from sqlalchemy import Table, select
 
 from recyclic.models.category import Category
 from recyclic.repositories.base import BaseRepository
+
+_CATEGORIES = cast(Table, Category.__table__)
+_ACTIVE_VAT_RATES = select(_CATEGORIES.c.code, _CATEGORIES.c.vat_rate_bp).where(
+    _CATEGORIES.c.active.is_(True)
+)
 
 
 class CategoryRepository(BaseRepository[Category]):
@@ -20,12 +27,10 @@ class CategoryRepository(BaseRepository[Category]):
 
     async def active_vat_rates(self, codes: set[str]) -> dict[str, int]:
         """VAT rate of each of these codes that is an active category."""
-        rows = await self.session.execute(
-            select(Category.code, Category.vat_rate_bp).where(
-                Category.code.in_(codes), Category.active.is_(True)
-            )
-        )
-        return {code: int(rate) for code, rate in rows}
+        # Every active category (a few dozen rows) with one constant statement: cheaper than
+        # an IN list, which SQLAlchemy expands and renders again on every call.
+        rows = await self.session.execute(_ACTIVE_VAT_RATES)
+        return {code: int(rate) for code, rate in rows if code in codes}
 
     async def get_by_code(self, code: str) -> Category | None:
         """The category with this code, or None."""
