@@ -170,12 +170,12 @@ def served(
     ]
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, cwd=ROOT)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180
         while not healthy(port):
             if process.poll() is not None:
                 raise SystemExit("recyclic serve exited during start-up")
             if time.monotonic() > deadline:
-                raise SystemExit("recyclic serve did not answer /health within 60 s")
+                raise SystemExit("recyclic serve did not answer /health within 180 s")
             time.sleep(0.05)
         yield Server(process=process, port=port)
     finally:

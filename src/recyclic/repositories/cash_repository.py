@@ -6,9 +6,10 @@ import uuid
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, bindparam, func, select
+from sqlalchemy import JSON, Row, Table, bindparam, func, select
 
 from recyclic.models.cash import CashMovement, CashRegister, CashSession, SessionStatus
+from recyclic.models.category import Category
 from recyclic.models.sale import Sale, SalePayment
 from recyclic.models.site import Site
 from recyclic.repositories.base import BaseRepository, KeysetPage
@@ -20,23 +21,39 @@ SessionFigures = Takings
 _SESSIONS = cast(Table, CashSession.__table__)
 _SITES = cast(Table, Site.__table__)
 _SALES = cast(Table, Sale.__table__)
-# Constant Core statements (compiled once per process): the ticket hot path.
-_TILL = (
-    select(
-        _SESSIONS.c.site_id,
-        _SESSIONS.c.status,
-        _SESSIONS.c.cashier_id,
-        _SESSIONS.c.opened_at,
-        _SITES.c.settings,
-        select(_SALES.c.request_hash)
-        .where(_SALES.c.id == bindparam("sale_id"))
+_CATEGORIES = cast(Table, Category.__table__)
+
+
+def _till_statements(dialect: str) -> tuple[Any, Any]:
+    """The till-context query (any site, one site): constant Core statements, compiled once
+    per process. The active categories' VAT rates come along as one JSON object."""
+    aggregate = func.json_object_agg if dialect == "postgresql" else func.json_group_object
+    vat_rates = (
+        select(aggregate(_CATEGORIES.c.code, _CATEGORIES.c.vat_rate_bp, type_=JSON))
+        .where(_CATEGORIES.c.active.is_(True))
         .scalar_subquery()
-        .label("stored_hash"),
+        .label("vat_rates")
     )
-    .join_from(_SESSIONS, _SITES, _SITES.c.id == _SESSIONS.c.site_id)
-    .where(_SESSIONS.c.id == bindparam("session_id"))
-)
-_TILL_IN_SITE = _TILL.where(_SESSIONS.c.site_id == bindparam("site_id"))
+    any_site = (
+        select(
+            _SESSIONS.c.site_id,
+            _SESSIONS.c.status,
+            _SESSIONS.c.cashier_id,
+            _SESSIONS.c.opened_at,
+            _SITES.c.settings,
+            select(_SALES.c.request_hash)
+            .where(_SALES.c.id == bindparam("sale_id"))
+            .scalar_subquery()
+            .label("stored_hash"),
+            vat_rates,
+        )
+        .join_from(_SESSIONS, _SITES, _SITES.c.id == _SESSIONS.c.site_id)
+        .where(_SESSIONS.c.id == bindparam("session_id"))
+    )
+    return any_site, any_site.where(_SESSIONS.c.site_id == bindparam("site_id"))
+
+
+_TILL = {dialect: _till_statements(dialect) for dialect in ("postgresql", "sqlite")}
 
 
 class CashRegisterRepository(BaseRepository[CashRegister]):
@@ -75,11 +92,23 @@ class CashSessionRepository(BaseRepository[CashSession]):
 
     async def till_context(
         self, session_id: uuid.UUID, site_id: uuid.UUID | None, sale_id: uuid.UUID
-    ) -> Row[uuid.UUID, SessionStatus, uuid.UUID, datetime, dict[str, Any], str | None] | None:
-        """What a ticket needs to know of its session and site, and whether a sale with its
-        id exists, in one query: (site_id, status, cashier_id, opened_at, site settings,
-        request hash of the sale already stored under `sale_id` or None)."""
-        statement = _TILL if site_id is None else _TILL_IN_SITE
+    ) -> (
+        Row[
+            uuid.UUID,
+            SessionStatus,
+            uuid.UUID,
+            datetime,
+            dict[str, Any],
+            str | None,
+            dict[str, int] | None,
+        ]
+        | None
+    ):
+        """What a ticket needs to know, in one query: (site_id, status, cashier_id, opened_at,
+        site settings, request hash of the sale already stored under `sale_id` or None, VAT
+        rate of each active category as {code: rate} or None when there is none)."""
+        any_site, one_site = _TILL[self.session.get_bind().dialect.name]
+        statement = any_site if site_id is None else one_site
         params = {"session_id": session_id, "sale_id": sale_id, "site_id": site_id}
         return (await self.session.execute(statement, params)).one_or_none()
 

@@ -83,12 +83,12 @@ class SaleService:
                 return replayed
         if till is None:
             raise SessionNotFound()
-        site_id, status, cashier_id, opened_at, site_settings, _stored = till
+        site_id, status, cashier_id, opened_at, site_settings, _stored, active_rates = till
         ensure_may_act_on(actor, cashier_id=cashier_id, status=status)
         settings = SiteSettings.of(site_settings)
         now = self.now()
         sold_at = self._sale_time(data.created_at, opened_at, now)
-        vat_rates = await self._vat_rates({line.category for line in lines}, settings)
+        vat_rates = self._vat_rates({line.category for line in lines}, active_rates, settings)
         priced = price_ticket(lines, payments, allowed_methods=allowed_methods(settings))
 
         seq, head_hash, status_now, closed, taken = await self.journal.lock_for_ticket(
@@ -154,8 +154,12 @@ class SaleService:
             )
         return min(given, now)
 
-    async def _vat_rates(self, codes: set[str], settings: SiteSettings) -> dict[str, int]:
-        known = await self.categories.active_vat_rates(codes)
+    @staticmethod
+    def _vat_rates(
+        codes: set[str], active: dict[str, int] | None, settings: SiteSettings
+    ) -> dict[str, int]:
+        """The VAT rate of each category of the ticket (all must be active categories)."""
+        known = {code: int(rate) for code, rate in (active or {}).items() if code in codes}
         unknown = sorted(codes - known.keys())
         if unknown:
             raise UnknownCategory(f"Catégorie inconnue ou inactive : {', '.join(unknown)}.")
