@@ -45,6 +45,11 @@ def serve(
         # own handling would believe any local caller); the server is not advertised.
         proxy_headers=False,
         server_header=False,
+        # A worker answers the supervisor's pings only once it has re-imported `recyclic`
+        # (the spawn start method runs the command's module again): on a busy machine that
+        # takes longer than uvicorn's default 5 s, and workers were killed and restarted
+        # forever.
+        timeout_worker_healthcheck=60,
     )
 
 
