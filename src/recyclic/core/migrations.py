@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import dataclass
 from importlib.resources import files
 from typing import TYPE_CHECKING
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -76,8 +77,8 @@ def _current_heads(connection: Connection) -> set[str]:
     return {str(row[0]) for row in rows}
 
 
-def packaged_heads() -> set[str]:
-    """The heads of the packaged revisions, read from each file's `revision` and
+def _packaged() -> tuple[set[str], set[str]]:
+    """(every packaged revision, the heads), read from each revision file's `revision` and
     `down_revision` assignments (cheap: Alembic is not loaded)."""
     revisions: set[str] = set()
     parents: set[str] = set()
@@ -90,7 +91,12 @@ def packaged_heads() -> set[str]:
         revisions.add(str(ast.literal_eval(found["revision"])))
         down = ast.literal_eval(found.get("down_revision", "None"))
         parents.update([down] if isinstance(down, str) else list(down or ()))
-    return revisions - parents
+    return revisions, revisions - parents
+
+
+def packaged_heads() -> set[str]:
+    """The heads of the packaged revisions (see `_packaged`)."""
+    return _packaged()[1]
 
 
 async def pending_revisions(engine: AsyncEngine) -> bool:
@@ -106,3 +112,38 @@ async def upgrade_if_needed(engine: AsyncEngine) -> bool:
         return False
     await upgrade(engine)
     return True
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaState:
+    """Where the database's schema stands against the migrations this code carries."""
+
+    current: frozenset[str]
+    heads: frozenset[str]
+    # Revisions recorded in the database that this code does not know: a newer version of
+    # Recyclic migrated it.
+    unknown: frozenset[str]
+
+    @property
+    def at_head(self) -> bool:
+        return self.current == self.heads
+
+    @property
+    def newer_than_code(self) -> bool:
+        return bool(self.unknown)
+
+
+async def schema_state(bind: AsyncEngine | AsyncConnection) -> SchemaState:
+    """The database's revisions, the code's heads, and what the code does not know (read
+    without loading Alembic: `recyclic serve` checks this at every start)."""
+    if isinstance(bind, AsyncConnection):
+        current = await bind.run_sync(_current_heads)
+    else:
+        async with bind.connect() as connection:
+            current = await connection.run_sync(_current_heads)
+    revisions, heads = _packaged()
+    return SchemaState(
+        current=frozenset(current),
+        heads=frozenset(heads),
+        unknown=frozenset(current - revisions),
+    )
