@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
+from typing import cast
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Row, Table, bindparam, func, or_, select
 
 from recyclic.models.user import Role, User, UserStatus
 from recyclic.repositories.base import BaseRepository, KeysetPage
+
+_USERS = cast(Table, User.__table__)
+# A constant Core statement: read on every authenticated request of the till.
+_ACCESS = select(
+    _USERS.c.role,
+    _USERS.c.site_id,
+    _USERS.c.status,
+    _USERS.c.is_active,
+    _USERS.c.anonymized_at,
+).where(_USERS.c.id == bindparam("user_id"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +35,13 @@ class UserFilters:
 
 class UserRepository(BaseRepository[User]):
     model = User
+
+    async def access(
+        self, user_id: uuid.UUID
+    ) -> Row[Role, uuid.UUID | None, UserStatus, bool, datetime | None] | None:
+        """What decides whether a user may act now: (role, site_id, status, is_active,
+        anonymized_at), as plain values (no ORM object)."""
+        return (await self.session.execute(_ACCESS, {"user_id": user_id})).one_or_none()
 
     async def get_by_telegram_id(self, telegram_id: int) -> User | None:
         """The user linked to this Telegram account, or None."""

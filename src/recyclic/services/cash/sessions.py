@@ -30,7 +30,7 @@ from recyclic.repositories.user_repository import UserRepository
 from recyclic.schemas.cash import RegisterCreate, RegisterUpdate, SessionClose, SessionOpen
 from recyclic.schemas.site import SiteSettings
 from recyclic.services.access.audit import AuditService, snapshot
-from recyclic.services.access.scope import require_role, site_filter, target_site
+from recyclic.services.access.scope import ActingUser, require_role, site_filter, target_site
 from recyclic.services.cash.errors import (
     CashierBusy,
     NotSessionCashier,
@@ -64,7 +64,7 @@ def ensure_may_act(actor: User, session: CashSession) -> None:
     ensure_may_act_on(actor, cashier_id=session.cashier_id, status=session.status)
 
 
-def ensure_may_act_on(actor: User, *, cashier_id: uuid.UUID, status: SessionStatus) -> None:
+def ensure_may_act_on(actor: ActingUser, *, cashier_id: uuid.UUID, status: SessionStatus) -> None:
     """`ensure_may_act` from the session's cashier and status alone."""
     if cashier_id != actor.id and not actor.role.at_least(Role.ADMIN):
         raise NotSessionCashier()
