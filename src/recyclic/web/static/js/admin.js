@@ -5,6 +5,7 @@
 import htmx from "../vendor/htmx/htmx.esm.js";
 import { Api, ApiError, NetworkError, readCookie } from "./api.js";
 import { drawCharts } from "./admin_charts.js";
+import { setUpDownloads } from "./admin_downloads.js";
 
 const api = new Api();
 const main = document.getElementById("admin-main");
@@ -136,6 +137,7 @@ document.addEventListener("htmx:afterSettle", (event) => {
 });
 
 htmx.onLoad((element) => drawCharts(element));
+htmx.onLoad((element) => setUpDownloads(element));
 
 document.addEventListener("click", async (event) => {
   const button = event.target.closest('[data-action="logout"]');

