@@ -11,12 +11,14 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
+from recyclic.core.database import Database
 from recyclic.models.deposit import DepositStatus
 from recyclic.models.user import Role
 from tests.factories import auth_headers
 from tests.web.admin import AdminPages
 from tests.web.conftest import PIN, BrowserPage, WebShop
 from tests.web.test_admin_exports import without_generated_at
+from tests.web.test_admin_journal import tamper_payload
 
 
 async def test_a_viewer_downloads_the_ecologic_export_the_api_gives(
@@ -73,3 +75,30 @@ async def test_a_viewer_downloads_the_ecologic_export_the_api_gives(
     await error.wait_for(state="visible")
     assert await error.inner_text() == "La date de fin précède la date de début."
     await admin.check("exports-error")
+
+
+async def test_an_admin_verifies_the_journal_and_sees_the_first_broken_entry(
+    web_page: BrowserPage, web_shop: WebShop, web_db: Database
+) -> None:
+    shop, factory = web_shop, web_shop.factory
+    till = await factory.open_session(shop.register, shop.cashier)
+    for _ in range(2):
+        await factory.sale(till, shop.cashier)
+    admin = AdminPages(web_page)
+    await admin.login(shop.admin)
+    await admin.follow("Vérification du journal")
+    page = web_page.page
+    await page.get_by_role("button", name="Vérifier le journal").click()
+    await admin.settled()
+    assert "verifier=1" in page.url
+    assert await page.inner_text("[data-journal] h2") == "Journal intact"
+    assert "3 écritures vérifiées" in await page.inner_text("[data-journal]")
+    await admin.check("journal-ok")
+
+    await tamper_payload(web_db, shop.site, 2, '"total_cents":1200', '"total_cents":12')
+    await page.get_by_role("button", name="Vérifier à nouveau").click()
+    await admin.settled()
+    assert await page.inner_text("[data-journal] h2") == "Journal altéré"
+    assert await page.inner_text("[data-broken-seq]") == "n° 2"
+    assert '"total_cents":12' in await page.inner_text("pre.payload")
+    await admin.check("journal-broken", full_page=True)

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse
 
 from recyclic.models.user import Role
-from recyclic.web.admin import dashboard, exports
+from recyclic.web.admin import dashboard, exports, journal
 from recyclic.web.admin.nav import NAV
 from recyclic.web.admin.shell import AdminContext, admin_router, page_context, render
 
@@ -20,6 +20,7 @@ from recyclic.web.admin.shell import AdminContext, admin_router, page_context, r
 PAGE_MODULES = (
     dashboard,
     exports,
+    journal,
 )
 
 
