@@ -102,3 +102,44 @@ async def test_an_admin_verifies_the_journal_and_sees_the_first_broken_entry(
     assert await page.inner_text("[data-broken-seq]") == "n° 2"
     assert '"total_cents":12' in await page.inner_text("pre.payload")
     await admin.check("journal-broken", full_page=True)
+
+
+async def test_an_admin_edits_a_category(web_page: BrowserPage, web_shop: WebShop) -> None:
+    admin = AdminPages(web_page)
+    await admin.login(web_shop.admin)
+    await admin.follow("Catégories")
+    page = web_page.page
+    await admin.check("categories", full_page=True)
+    await page.get_by_role("link", name="Modifier Vaisselle et cuisine").click()
+    await admin.settled()
+    assert await admin.heading() == "Catégorie VAI"
+    # A mistake comes back in the form, beside its field.
+    await page.fill("#f-price_min", "deux euros")
+    await page.get_by_role("button", name="Enregistrer").click()
+    await admin.settled()
+    assert await page.get_attribute("#f-price_min", "aria-invalid") == "true"
+    assert await page.inner_text("#e-price_min")
+    await admin.check("category-error")
+    await page.fill("#f-price_min", "1,50")
+    await page.fill("#f-default_unit_weight_kg", "0,8")
+    await page.fill("#f-site_eco_organism", "ecomaison")
+    await page.get_by_role("button", name="Enregistrer").click()
+    await admin.settled()
+    notice = await page.inner_text("[data-saved]")
+    assert notice == "Catégorie « Vaisselle et cuisine » enregistrée."
+    assert page.url.endswith("/admin/categories")
+    row = page.locator('tr[data-category="VAI"]')
+    assert "1,50" in await row.inner_text()
+    assert "ecomaison" in await row.inner_text()
+    # Reloading shows what was stored.
+    await page.reload()
+    await admin.settled()
+    assert "ecomaison" in await page.locator('tr[data-category="VAI"]').inner_text()
+    # Categories are shared by the whole test server: put this one back as it was.
+    async with httpx.AsyncClient(base_url=web_page.base_url) as api:
+        restored = await api.patch(
+            "/api/v1/categories/VAI",
+            json={"price_min": None, "default_unit_weight_kg": None},
+            headers=auth_headers(web_shop.admin),
+        )
+    assert restored.status_code == 200
