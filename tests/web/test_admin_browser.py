@@ -4,8 +4,11 @@ axe finds nothing critical or serious, and the strict CSP holds (no console erro
 
 from __future__ import annotations
 
+from typing import Any
+
 from recyclic.models.deposit import DepositStatus
 from recyclic.models.user import Role
+from recyclic.services.demo.seed import DEMO_PIN, DemoService
 from tests.web.admin import AdminPages
 from tests.web.conftest import PIN, BrowserPage, WebShop
 
@@ -150,3 +153,18 @@ async def test_the_dashboard_draws_each_chart_beside_its_table(
     # On a 10" tablet held upright, the same page (navigation above, charts above tables).
     await page.set_viewport_size({"width": 800, "height": 1280})
     await admin.check("dashboard-portrait")
+
+
+async def test_the_demo_shops_month_on_the_dashboard(web_page: BrowserPage, web_db: Any) -> None:
+    """The demo shop (a month of deposits and sales) as its admin sees it: the screenshots of
+    docs/admin.md come from here."""
+    async with web_db.unit_of_work() as session:
+        demo = await DemoService(session).seed(timezone="Europe/Paris")
+    site_admin = next(u for u in demo.users if u.role == Role.ADMIN)
+    admin = AdminPages(web_page)
+    await admin.login(site_admin, pin=DEMO_PIN)
+    page = web_page.page
+    assert await page.locator("#t-categories tbody tr[data-category]").count() > 3
+    await admin.check("dashboard")
+    await page.locator("#h-methods").scroll_into_view_if_needed()
+    await admin.check("dashboard-charts")

@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
+import enum
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from recyclic.models.deposit import Deposit, DepositStatus
+from recyclic.models.deposit import AIProvider, Channel, Deposit, DepositStatus, DonorType
 from recyclic.repositories.base import BaseRepository, KeysetPage
 
 
-@dataclass(frozen=True, slots=True)
-class OriginTotal:
-    """Validated deposits of one donor type and channel (None: not recorded)."""
+@dataclass(slots=True)
+class DepositBreakdown:
+    """Validated deposits per donor type and per channel (None: not recorded), as (count,
+    grams); and per AI provider, how many it made a suggestion for and how many kept it."""
 
-    donor_type: str | None
-    channel: str | None
-    deposits_count: int
-    weight_g: int
+    donors: dict[str | None, tuple[int, int]] = field(default_factory=dict)
+    channels: dict[str | None, tuple[int, int]] = field(default_factory=dict)
+    suggested: dict[str, int] = field(default_factory=dict)
+    kept: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,28 +180,54 @@ class DepositRepository(BaseRepository[Deposit]):
             for code, count, quantity, weight in rows
         ]
 
-    async def validated_totals_by_origin(self, period: SitePeriod) -> list[OriginTotal]:
-        """Count and weight of the validated deposits of a period, per donor type and channel."""
-        statement = (
-            select(
-                Deposit.donor_type,
-                Deposit.channel,
-                func.count(),
-                func.coalesce(func.sum(Deposit.weight_g), 0),
+    async def validated_breakdown(self, period: SitePeriod) -> DepositBreakdown:
+        """Count and weight of the validated deposits of a period per donor type and per
+        channel, and per AI provider the suggestions made and kept — one pass over the rows
+        with conditional sums (no GROUP BY: SQLite would sort every row to group them)."""
+        suggested = and_(Deposit.ai_category.is_not(None), Deposit.ai_provider.is_not(None))
+        columns: list[ColumnElement[Any]] = []
+        keys: list[tuple[str, str | None]] = []
+
+        def add(kind: str, key: enum.StrEnum | None, condition: ColumnElement[bool]) -> None:
+            columns.append(func.coalesce(func.sum(case((condition, 1), else_=0)), 0))
+            columns.append(func.coalesce(func.sum(case((condition, Deposit.weight_g), else_=0)), 0))
+            keys.append((kind, key.value if key is not None else None))
+
+        for donor in [*DonorType, None]:
+            add(
+                "donor",
+                donor,
+                Deposit.donor_type.is_(None) if donor is None else Deposit.donor_type == donor,
             )
-            .where(_in_period(period), Deposit.status == DepositStatus.VALIDATED)
-            .group_by(Deposit.donor_type, Deposit.channel)
+        for channel in Channel:
+            add("channel", channel, Deposit.channel == channel)
+        for provider in AIProvider:
+            add("suggested", provider, and_(suggested, Deposit.ai_provider == provider))
+            add(
+                "kept",
+                provider,
+                and_(
+                    suggested,
+                    Deposit.ai_provider == provider,
+                    Deposit.ai_first_choice_kept.is_(True),
+                ),
+            )
+        statement = select(*columns).where(
+            _in_period(period), Deposit.status == DepositStatus.VALIDATED
         )
-        rows = (await self.session.execute(statement)).all()
-        return [
-            OriginTotal(
-                donor.value if donor is not None else None,
-                channel.value if channel is not None else None,
-                int(count),
-                int(weight or 0),
-            )
-            for donor, channel, count, weight in rows
-        ]
+        row = (await self.session.execute(statement)).one()
+        found = DepositBreakdown()
+        for n, (kind, key) in enumerate(keys):
+            count, grams = int(row[2 * n] or 0), int(row[2 * n + 1] or 0)
+            if kind == "donor":
+                found.donors[key] = (count, grams)
+            elif kind == "channel":
+                found.channels[key] = (count, grams)
+            elif kind == "suggested":
+                found.suggested[str(key)] = count
+            else:
+                found.kept[str(key)] = count
+        return found
 
     async def ai_accuracy_by_provider(self, period: SitePeriod) -> list[ProviderAccuracy]:
         """Validated deposits the AI made a suggestion for, and how many kept its first choice."""

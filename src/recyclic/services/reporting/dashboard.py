@@ -19,11 +19,12 @@ from recyclic.models.site import Site
 from recyclic.models.user import User
 from recyclic.repositories.cash_repository import CashSessionRepository
 from recyclic.repositories.deposit_repository import DepositRepository, SitePeriod
-from recyclic.repositories.report_repository import DaySales, ReportRepository
+from recyclic.repositories.report_repository import ReportRepository
+from recyclic.services.cash.pricing import BASE_PAYMENT_METHODS
 from recyclic.services.reporting.accounting import METHOD_LABELS
 from recyclic.services.reporting.figures import CategoryFigures, category_figures
 from recyclic.services.reporting.stats import Accuracy, StatsService
-from recyclic.utils.dates import local_today
+from recyclic.utils.dates import local_midnight, local_today
 from recyclic.utils.periods import InvalidPeriod, Period, custom_period, days_of
 
 PeriodChoice = Literal["jour", "semaine", "mois", "annee", "perso"]
@@ -165,23 +166,16 @@ _MONTHS = (
 )  # fmt: skip
 
 
-def _buckets(days: list[DaySales], period: Period) -> tuple[list[Bucket], bool]:
-    """Every day of the period (or every month, for a long one), zeros included."""
+def _bucket_starts(period: Period) -> tuple[list[date], bool]:
+    """The first day of each bucket: every day of a short period, else every month."""
     daily = (period.end - period.start).days < DAILY_UP_TO
-    found: dict[date, list[int]] = {}
-    for row in days:
-        key = row.day if daily else row.day.replace(day=1)
-        totals = found.setdefault(key, [0, 0, 0])
-        totals[0] += row.sales
-        totals[1] += row.refunds
-        totals[2] += row.cents
-    starts = days_of(period) if daily else sorted({d.replace(day=1) for d in days_of(period)})
-    buckets = []
-    for start in starts:
-        sales, refunds, cents = found.get(start, (0, 0, 0))
-        label = f"{start:%d/%m}" if daily else f"{_MONTHS[start.month - 1]} {start.year}"
-        buckets.append(Bucket(start, label, sales, refunds, cents))
-    return buckets, daily
+    if daily:
+        return days_of(period), True
+    return sorted({d.replace(day=1) for d in days_of(period)}), False
+
+
+def _bucket_label(start: date, daily: bool) -> str:
+    return f"{start:%d/%m}" if daily else f"{_MONTHS[start.month - 1]} {start.year}"
 
 
 def _breakdown(totals: Mapping[Any, tuple[int, int]], labels: Mapping[Any, str]) -> list[Share]:
@@ -215,7 +209,7 @@ class DashboardService:
         site = await StatsService(self.session).site_of(actor, site_id)
         now = now or datetime.now(UTC)
         chosen = dashboard_period(choice, first, last, local_today(site.timezone, now))
-        period = custom_period(chosen.first_day, chosen.last_day, site.timezone, limit_length=False)
+        period = custom_period(chosen.first_day, chosen.last_day, site.timezone)
         in_period = SitePeriod(site.id, period.starts_at, period.ends_at)
 
         figures = await category_figures(self.session, site, period)
@@ -231,23 +225,33 @@ class DashboardService:
             Share("disposal", "Déchèterie", 0, sum(f.weight_disposed_g for f in figures)),
         ]
 
-        days = await self.reports.sales_by_day(site.id, period)
-        buckets, daily = _buckets(days, period)
-        paid = await self.reports.paid_by_method(site.id, period)
+        starts, daily = _bucket_starts(period)
+        # Each bucket's UTC range: from its first local day (not before the period's) to the
+        # midnight after its last one.
+        ends = [*(later - timedelta(days=1) for later in starts[1:]), period.end]
+        ranges = [
+            (
+                local_midnight(max(first, period.start), site.timezone),
+                local_midnight(last + timedelta(days=1), site.timezone),
+            )
+            for first, last in zip(starts, ends, strict=True)
+        ]
+        sold = await self.reports.sales_by_range(site.id, ranges)
+        buckets = [
+            Bucket(start, _bucket_label(start, daily), row.sales, row.refunds, row.cents)
+            for start, row in zip(starts, sold, strict=True)
+        ]
+        known = [*sorted(BASE_PAYMENT_METHODS), *METHOD_LABELS]
+        paid = await self.reports.paid_by_method(site.id, period, known)
         # The change given back is cash leaving the drawer: takings are net of it.
-        paid["cash"] = paid.get("cash", 0) - sum(d.change_cents for d in days)
+        paid["cash"] = paid.get("cash", 0) - sum(row.change_cents for row in sold)
         methods = _breakdown({m: (0, c) for m, c in paid.items() if c}, METHOD_LABELS)
 
-        donors: dict[str | None, tuple[int, int]] = {}
-        channels: dict[str | None, tuple[int, int]] = {}
-        for row in await self.deposits.validated_totals_by_origin(in_period):
-            for totals, key in ((donors, row.donor_type), (channels, row.channel)):
-                count, grams = totals.get(key, (0, 0))
-                totals[key] = (count + row.deposits_count, grams + row.weight_g)
-
+        origin = await self.deposits.validated_breakdown(in_period)
         accuracy = {
-            row.provider: Accuracy(row.suggested, row.first_choice_kept)
-            for row in await self.deposits.ai_accuracy_by_provider(in_period)
+            provider: Accuracy(count, origin.kept.get(provider, 0))
+            for provider, count in origin.suggested.items()
+            if count
         }
 
         sessions = [
@@ -266,8 +270,8 @@ class DashboardService:
             buckets=buckets,
             daily=daily,
             methods=methods,
-            donors=_breakdown(donors, DONOR_LABELS),
-            channels=_breakdown(channels, CHANNEL_LABELS),
+            donors=_breakdown(origin.donors, DONOR_LABELS),
+            channels=_breakdown(origin.channels, CHANNEL_LABELS),
             accuracy=sum(accuracy.values(), Accuracy()),
             accuracy_by_provider=dict(sorted(accuracy.items())),
             open_sessions=sessions,

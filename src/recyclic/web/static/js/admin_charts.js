@@ -3,7 +3,7 @@
 // (static/vendor/chartjs) and loaded by the shell before this module runs.
 //
 // <div class="chart" data-chart-for="t-x"></div>
-// <table id="t-x" data-chart="bar|stacked|line|doughnut" data-unit="kg|€|%">
+// <table id="t-x" data-chart="bar|hbar|stacked|line|doughnut" data-unit="kg|€|%">
 //   <thead><tr><th>label</th><th data-series>Series A</th><th>not drawn</th>…</tr></thead>
 //   <tbody><tr><th scope="row">Row label</th><td data-value="12.5">12,5 kg</td>…</tr></tbody>
 // </table>
@@ -36,18 +36,21 @@ function config(kind, unit, { labels, series }) {
     tension: 0.2,
   }));
   const stacked = kind === "stacked";
+  const across = kind === "hbar"; // long labels read better beside horizontal bars
+  const values = { stacked, beginAtZero: true, ticks: { callback: (value) => NUMBER.format(value) } };
   return {
     type: round ? "doughnut" : kind === "line" ? "line" : "bar",
     data: { labels, datasets },
     options: {
+      indexAxis: across ? "y" : "x",
       responsive: true,
       maintainAspectRatio: false,
       animation: false,
       plugins: {
         legend: { display: round || series.length > 1, position: "bottom" },
-        tooltip: { callbacks: { label: (item) => `${item.dataset.label} : ${format(item.parsed.y ?? item.parsed)}` } },
+        tooltip: { callbacks: { label: (item) => `${item.dataset.label} : ${format(round ? item.parsed : across ? item.parsed.x : item.parsed.y)}` } },
       },
-      scales: round ? {} : { x: { stacked }, y: { stacked, beginAtZero: true, ticks: { callback: (value) => NUMBER.format(value) } } },
+      scales: round ? {} : across ? { x: values, y: { stacked } } : { x: { stacked }, y: values },
     },
   };
 }
@@ -66,10 +69,13 @@ export function drawCharts(root) {
       continue;
     }
     // The table says the same thing: the picture is hidden from screen readers.
+    const kind = table.dataset.chart || "bar";
+    // Horizontal bars: one band per row (CSSOM, which the CSP allows, unlike style="…").
+    if (kind === "hbar") holder.style.height = `${Math.max(200, 40 + data.labels.length * 34)}px`;
     const canvas = document.createElement("canvas");
     canvas.setAttribute("aria-hidden", "true");
     holder.replaceChildren(canvas);
-    const chart = new window.Chart(canvas, config(table.dataset.chart || "bar", table.dataset.unit || "", data));
+    const chart = new window.Chart(canvas, config(kind, table.dataset.unit || "", data));
     holder.dataset.drawn = String(chart.data.labels.length);
   }
 }
