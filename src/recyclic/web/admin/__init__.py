@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse
 
 from recyclic.models.user import Role
-from recyclic.web.admin import categories, dashboard, exports, journal, settings, sync
+from recyclic.web.admin import audit, categories, dashboard, exports, journal, settings, sync
 from recyclic.web.admin.nav import NAV
 from recyclic.web.admin.shell import AdminContext, admin_router, page_context, render
 
@@ -24,6 +24,7 @@ PAGE_MODULES = (
     categories,
     settings,
     sync,
+    audit,
 )
 
 

@@ -5,7 +5,8 @@
 import htmx from "../vendor/htmx/htmx.esm.js";
 import { Api, ApiError, NetworkError, readCookie } from "./api.js";
 import { drawCharts } from "./admin_charts.js";
-import { setUpDownloads } from "./admin_downloads.js";
+import { installDownloads, setUpDownloads } from "./admin_downloads.js";
+import "./admin_forms.js";
 
 const api = new Api();
 const main = document.getElementById("admin-main");
@@ -138,6 +139,7 @@ document.addEventListener("htmx:afterSettle", (event) => {
 
 htmx.onLoad((element) => drawCharts(element));
 htmx.onLoad((element) => setUpDownloads(element));
+installDownloads(api);
 
 document.addEventListener("click", async (event) => {
   const button = event.target.closest('[data-action="logout"]');

@@ -6,12 +6,14 @@
 
 const STATUS = { 403: "Accès refusé.", 404: "Introuvable." };
 
-function admin() {
-  return window.__admin;
+// The shell's Api object (admin.js hands it over; the token never leaves the modules).
+let api = null;
+
+export function installDownloads(shellApi) {
+  api = shellApi;
 }
 
 async function freshToken() {
-  const { api } = admin();
   if (!api.token || Date.now() > api.expiresAt - 30_000) await api.refresh();
   return api.token;
 }
@@ -61,8 +63,8 @@ async function download(form) {
     let token = await freshToken();
     let response = await fetch(target, { headers: { Authorization: `Bearer ${token}` }, credentials: "same-origin", cache: "no-store" });
     if (response.status === 401) {
-      await admin().api.refresh();
-      token = admin().api.token;
+      await api.refresh();
+      token = api.token;
       response = await fetch(target, { headers: { Authorization: `Bearer ${token}` }, credentials: "same-origin", cache: "no-store" });
     }
     if (!response.ok) {
