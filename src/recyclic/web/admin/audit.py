@@ -12,6 +12,7 @@ from fastapi import Query
 from fastapi.responses import HTMLResponse
 
 from recyclic.api.deps import SessionDep
+from recyclic.core.exceptions import InvalidInput
 from recyclic.repositories.user_repository import UserFilters
 from recyclic.services.access.audit import AuditService
 from recyclic.services.people.users import UserService
@@ -44,19 +45,40 @@ ACTION_LABELS = {
 Text = Annotated[str | None, Query(max_length=64)]
 
 
+def _uuid(value: str | None) -> uuid.UUID | None:
+    if not value:
+        return None
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise InvalidInput("Auteur inconnu.", code="invalid_filter") from None
+
+
+def _date(value: str | None, name: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"{name} : date invalide (AAAA-MM-JJ).", code="invalid_period") from None
+
+
 @router.get("/admin/audit")
 async def audit_page(
     ctx: AdminPage,
     session: SessionDep,
-    auteur: uuid.UUID | None = None,
+    auteur: Text = None,
     action: Annotated[str | None, Query(max_length=64, pattern=r"^[a-z_.]*$")] = None,
     objet: Annotated[str | None, Query(max_length=32, pattern=r"^[a-z_]*$")] = None,
     identifiant: Text = None,
-    du: date | None = None,
-    au: date | None = None,
+    first: Annotated[str | None, Query(alias="du", max_length=10)] = None,
+    last: Annotated[str | None, Query(alias="au", max_length=10)] = None,
     curseur: Annotated[str | None, Query(max_length=500)] = None,
 ) -> HTMLResponse:
-    """The site's entries (and the shared categories' ones) matching the filters."""
+    """The site's entries (and the shared categories' ones) matching the filters (an empty
+    field of the filter form is no filter)."""
+    actor = _uuid(auteur)
+    du, au = _date(first, "Du"), _date(last, "Au")
     ensure_ordered(du, au)
     # Local days of the site: from the first one's midnight to the day after the last one.
     tz = zone(ctx.site.timezone)
@@ -66,7 +88,7 @@ async def audit_page(
         ctx.site.id,
         entity_type=objet or None,
         entity_id=identifiant or None,
-        actor_id=auteur,
+        actor_id=actor,
         action=action or None,
         since=since,
         until=until,
@@ -78,7 +100,7 @@ async def audit_page(
     )
     names = {person.id: person.full_name or person.username or "—" for person in people.items}
     filters = {
-        "auteur": auteur,
+        "auteur": actor,
         "action": action,
         "objet": objet,
         "identifiant": identifiant,

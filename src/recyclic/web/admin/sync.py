@@ -114,12 +114,16 @@ async def sync_page(
     ctx: AdminPage,
     session: SessionDep,
     settings: SettingsDep,
-    service: Literal["kdrive", "google_sheets", "sync"] | None = None,
-    statut: SyncStatus | None = None,
+    service: Literal["kdrive", "google_sheets", "sync", ""] | None = None,
+    statut: Literal["success", "pending", "failed", ""] | None = None,
     curseur: Annotated[str | None, Query(max_length=500)] = None,
 ) -> HTMLResponse:
-    """Targets, the log (newest first, filtered) and the settings."""
-    return await _page(ctx, session, settings, service=service, status=statut, cursor=curseur)
+    """Targets, the log (newest first, filtered) and the settings (an empty filter field is
+    no filter)."""
+    status = SyncStatus(statut) if statut else None
+    return await _page(
+        ctx, session, settings, service=service or None, status=status, cursor=curseur or None
+    )
 
 
 @router.post("/admin/synchronisation/lancer")
