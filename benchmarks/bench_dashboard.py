@@ -65,7 +65,9 @@ async def analyze(settings: Settings) -> None:
             raw = await connection.get_raw_connection()
             driver = raw.driver_connection
             assert driver is not None
-            await driver.execute("VACUUM ANALYZE sales, sale_payments, deposits, sale_lines")
+            await driver.execute(
+                "VACUUM ANALYZE sales, sale_payments, deposits, sale_lines", timeout=600
+            )
     finally:
         await database.dispose()
 
@@ -106,6 +108,8 @@ async def measure(settings: Settings, args: argparse.Namespace) -> None:
         def query(run: Callable[[Any, Period], Awaitable[Any]]) -> Callable[[], Awaitable[Any]]:
             async def once() -> Any:
                 async with database.unit_of_work(write=False) as session:
+                    # As the dashboard does: plans made with the actual period.
+                    await ReportRepository(session).plan_with_actual_values()
                     return await run(session, period)
 
             return once

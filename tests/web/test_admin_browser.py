@@ -4,6 +4,7 @@ axe finds nothing critical or serious, and the strict CSP holds (no console erro
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from recyclic.models.deposit import DepositStatus
@@ -168,3 +169,29 @@ async def test_the_demo_shops_month_on_the_dashboard(web_page: BrowserPage, web_
     await admin.check("dashboard")
     await page.locator("#h-methods").scroll_into_view_if_needed()
     await admin.check("dashboard-charts")
+
+
+async def test_a_download_link_fetches_the_file_with_the_token(
+    web_page: BrowserPage, web_shop: WebShop
+) -> None:
+    """`<a data-download>` (for the exports page): the API's file, saved under its name."""
+    admin = AdminPages(web_page)
+    await admin.login(web_shop.admin)
+    page = web_page.page
+    await page.evaluate(
+        """() => {
+          const link = document.createElement("a");
+          link.href = "/api/v1/exports/summary?period=monthly&date=2026-11&format=csv";
+          link.dataset.download = "synthese.csv";
+          link.textContent = "Télécharger la synthèse";
+          document.querySelector("#admin-main .admin-page").append(link);
+        }"""
+    )
+    async with page.expect_download() as waiting:
+        await page.get_by_role("link", name="Télécharger la synthèse").click()
+    download = await waiting.value
+    assert download.suggested_filename.endswith(".csv")
+    assert download.suggested_filename.startswith("synthese_")
+    path = await download.path()
+    header = Path(path).read_text(encoding="utf-8-sig").splitlines()[0]  # noqa: ASYNC240
+    assert "category_code" in header

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, case, cast, func, literal, select, union_all
+from sqlalchemy import Date, case, cast, func, literal, select, text, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -90,6 +90,14 @@ class ReportRepository:
     @property
     def dialect(self) -> str:
         return self.session.get_bind().dialect.name
+
+    async def plan_with_actual_values(self) -> None:
+        """PostgreSQL: plan the rest of this transaction's statements with their actual
+        parameters. A prepared statement run a sixth time on a pooled connection may switch
+        to a generic plan, which cannot know that a period spans a year (not a day): the
+        dashboard's sums then took twice as long (benchmarks/bench_dashboard.py)."""
+        if self.dialect == "postgresql":
+            await self.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
 
     async def sold_by_category(
         self, site_id: uuid.UUID, starts_at: datetime, ends_at: datetime

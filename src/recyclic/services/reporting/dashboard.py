@@ -207,6 +207,7 @@ class DashboardService:
     ) -> Dashboard:
         """A viewer's (or above) dashboard of a site; another site is a 404."""
         site = await StatsService(self.session).site_of(actor, site_id)
+        await self.reports.plan_with_actual_values()
         now = now or datetime.now(UTC)
         chosen = dashboard_period(choice, first, last, local_today(site.timezone, now))
         period = custom_period(chosen.first_day, chosen.last_day, site.timezone)

@@ -152,6 +152,43 @@ document.addEventListener("click", async (event) => {
   }
 });
 
+/** The file name a download answer proposes (Content-Disposition), or a fallback. */
+function fileName(response, fallback) {
+  const header = response.headers.get("Content-Disposition") || "";
+  const encoded = /filename\*=UTF-8''([^;]+)/i.exec(header);
+  if (encoded) return decodeURIComponent(encoded[1]);
+  const plain = /filename="?([^";]+)"?/i.exec(header);
+  return plain ? plain[1] : fallback;
+}
+
+// Files (exports, archives) come from the API with the access token, which a plain link
+// cannot send: <a href="/api/v1/exports/…" data-download> is fetched here and saved.
+document.addEventListener("click", async (event) => {
+  const link = event.target.closest("a[data-download]");
+  if (!link) return;
+  event.preventDefault();
+  link.setAttribute("aria-busy", "true");
+  showAlert("");
+  try {
+    await ensureToken();
+    const url = new URL(link.href, location.href);
+    const response = await api.request("GET", url.pathname.replace(/^\/api\/v1/, "") + url.search, { raw: true, timeout: 120_000 });
+    const blob = await response.blob();
+    const saver = document.createElement("a");
+    saver.href = URL.createObjectURL(blob);
+    saver.download = fileName(response, link.dataset.download || "export");
+    document.body.append(saver);
+    saver.click();
+    saver.remove();
+    setTimeout(() => URL.revokeObjectURL(saver.href), 60_000);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return goToLogin();
+    showAlert(error.message);
+  } finally {
+    link.removeAttribute("aria-busy");
+  }
+});
+
 async function start() {
   try {
     await api.refresh();
