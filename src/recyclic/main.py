@@ -131,6 +131,10 @@ class RecyclicAPI(FastAPI):
             max_bytes=settings.max_body_bytes,
             multipart_max_bytes=settings.audio_max_bytes,
         )
+        if settings.metrics_token.get_secret_value():
+            from recyclic.api.metrics import MetricsMiddleware
+
+            app = MetricsMiddleware(app, settings=settings, database=self.state.database)
         app = SecurityHeadersMiddleware(app)
         app = RequestContextMiddleware(app)
         return TrustedProxyMiddleware(app, settings.trusted_proxy_networks)

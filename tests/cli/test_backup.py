@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -142,3 +143,26 @@ def test_postgresql_backup_and_restore(
         assert _pg_count(target.url, table) == _pg_count(source.url, table), table
     verified = _invoke(["journal", "verify"], {**env, "RECYCLIC_DATABASE_URL": target.url})
     assert verified.exit_code == 0, verified.output
+
+
+def test_backup_keeps_the_last_days_only(tmp_path: Path) -> None:
+    """`--keep-days` deletes the older default-named backups, never other files."""
+    env = {"RECYCLIC_DATA_DIR": str(tmp_path), "RECYCLIC_LOG_LEVEL": "WARNING"}
+    assert _invoke(["db", "upgrade"], env).exit_code == 0
+    backups = tmp_path / "backups"
+    backups.mkdir(mode=0o700)
+    old = backups / "recyclic-20200101-023000.db"
+    recent = backups / "recyclic-20991231-023000.db"
+    other = backups / "notes.txt"
+    for path in (old, recent, other):
+        path.write_bytes(b"x")
+    ancient = 1_600_000_000
+    os.utime(old, (ancient, ancient))
+    os.utime(other, (ancient, ancient))
+    result = _invoke(["backup", "--keep-days", "30"], env)
+    assert result.exit_code == 0, result.output
+    assert "Anciennes sauvegardes supprimées : 1" in result.output
+    assert not old.exists()
+    assert recent.exists()
+    assert other.exists()
+    assert len(list(backups.glob("recyclic-*.db"))) == 2

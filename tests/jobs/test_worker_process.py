@@ -13,11 +13,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from recyclic.core.config import Settings
 from recyclic.core.database import Database
 from recyclic.core.migrations import upgrade
 from recyclic.models.outbox import JobStatus, OutboxJob
+from recyclic.models.worker import WorkerHeartbeat
 from recyclic.services.messaging.outbox import JobTask
 from tests.factories import Factory
 from tests.support.databases import TestDatabase, prepare_test_database, redis_url
@@ -71,6 +73,11 @@ async def _status(database: Database, job_id: uuid.UUID) -> JobStatus:
         return job.status
 
 
+async def _heartbeats(database: Database) -> list[WorkerHeartbeat]:
+    async with database.unit_of_work(write=False) as session:
+        return list((await session.execute(select(WorkerHeartbeat))).scalars())
+
+
 async def test_the_worker_runs_waiting_jobs_and_stops_cleanly_on_sigterm(
     committed: tuple[Database, Settings],
 ) -> None:
@@ -97,8 +104,14 @@ async def test_the_worker_runs_waiting_jobs_and_stops_cleanly_on_sigterm(
             while status != JobStatus.DONE:
                 await asyncio.sleep(0.1)
                 status = await _status(database, job.id)
+        # The worker says it is alive (`recyclic doctor` reads it).
+        beating = await _heartbeats(database)
+        assert len(beating) == 1
+        assert beating[0].pid == process.pid
         process.send_signal(signal.SIGTERM)
         returncode = await asyncio.wait_for(process.wait(), 20)
+        # A clean stop removes its heartbeat: gone, not dead.
+        assert await _heartbeats(database) == []
     finally:
         if process.returncode is None:
             process.kill()

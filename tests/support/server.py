@@ -24,8 +24,16 @@ def free_port() -> int:
 class RecyclicServer:
     """One `recyclic serve` process; `stop()` and `start()` again keep its port and data."""
 
-    def __init__(self, *, data_dir: Path, env: dict[str, str], port: int | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        data_dir: Path,
+        env: dict[str, str],
+        port: int | None = None,
+        args: tuple[str, ...] = (),
+    ) -> None:
         self.data_dir = data_dir
+        self.args = args  # more options of `recyclic serve`, e.g. ("--workers", "2")
         self.port = port or free_port()
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith("RECYCLIC_")},
@@ -44,7 +52,7 @@ class RecyclicServer:
         """Start the server and wait until /health answers."""
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [str(RECYCLIC), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            [str(RECYCLIC), "serve", "--host", "127.0.0.1", "--port", str(self.port), *self.args],
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -61,13 +69,15 @@ class RecyclicServer:
             time.sleep(0.1)
         raise TimeoutError(f"recyclic serve did not answer: {self.log_path.read_text()[-2000:]}")
 
-    def stop(self) -> None:
-        """SIGTERM, as systemd would; SIGKILL if it does not stop in 15 s."""
+    def stop(self) -> int | None:
+        """SIGTERM, as systemd would; SIGKILL if it does not stop in 15 s. Returns the exit
+        status (None when it was not running)."""
         if self.process is None or self.process.poll() is not None:
-            return
+            return None
         self.process.send_signal(signal.SIGTERM)
         try:
-            self.process.wait(timeout=15)
+            return self.process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=5)
+            return None

@@ -95,7 +95,6 @@ def server_env(settings: Settings) -> dict[str, str]:
         # Every browser of the suite logs in from 127.0.0.1: the per-address limit of a shop
         # (tested in tests/api) would stop the suite itself.
         "RECYCLIC_AUTH_RATE_LIMIT_PER_IP": "100000",
-        "RECYCLIC_AUTH_RATE_LIMIT_PER_IDENTITY": "100000",
     }
     if settings.redis_url:
         env["RECYCLIC_REDIS_URL"] = settings.redis_url

@@ -156,12 +156,22 @@ class BotRuntime:
             # The middlewares answer every failure of our handlers; this is aiogram itself.
             logger.exception("Telegram update %s could not be handled", update.update_id)
 
+    @property
+    def webhook_url(self) -> str:
+        """Where Telegram must send updates: PUBLIC_URL + the webhook path."""
+        return self.settings.public_url.rstrip("/") + WEBHOOK_PATH
+
+    async def registered_webhook(self) -> str:
+        """The URL Telegram sends updates to now (getWebhookInfo); "" when none."""
+        info = await self.bot.get_webhook_info()
+        return info.url or ""
+
     async def register_webhook(self) -> bool:
         """Tell Telegram where to send updates (`PUBLIC_URL` + webhook path, with the secret);
         a failure is logged, never raised: start-up never depends on the network."""
         from aiogram.exceptions import TelegramAPIError
 
-        url = self.settings.public_url.rstrip("/") + WEBHOOK_PATH
+        url = self.webhook_url
         try:
             await self.bot.set_webhook(
                 url,

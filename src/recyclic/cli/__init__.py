@@ -8,6 +8,7 @@ from recyclic.cli import admin, audio, db, demo, export, imports, journal, sync
 from recyclic.cli.backup import backup
 from recyclic.cli.bot import bot
 from recyclic.cli.classify import classify
+from recyclic.cli.doctor import doctor
 from recyclic.cli.serve import serve
 from recyclic.cli.worker import worker
 
@@ -23,6 +24,7 @@ app.command("classify")(classify)
 app.command("backup")(backup)
 app.command("worker")(worker)
 app.command("bot")(bot)
+app.command("doctor")(doctor)
 app.add_typer(db.app, name="db")
 app.add_typer(admin.app, name="admin")
 app.add_typer(demo.app, name="demo")

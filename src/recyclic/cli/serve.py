@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import typer
 import uvicorn
 
+from recyclic.api.metrics import prepare_multiprocess_dir
 from recyclic.cli._runtime import load_settings, run
 from recyclic.cli.db import migrate
 from recyclic.cli.demo import print_demo_summary, seed_demo
@@ -25,6 +27,8 @@ def serve(
         print_demo_summary(run(settings, lambda: seed_demo(settings)))
     else:
         run(settings, lambda: migrate(settings))
+    # Before any worker starts: where their metrics meet (GET /metrics sums them).
+    prepare_multiprocess_dir(settings)
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
     typer.secho(
         f"Recyclic est prêt : http://{shown_host}:{port}/  "
@@ -45,7 +49,21 @@ def serve(
         # own handling would believe any local caller); the server is not advertised.
         proxy_headers=False,
         server_header=False,
+        **_worker_healthcheck(workers),
     )
+
+
+# uvicorn's supervisor kills a worker that does not answer its ping within this many seconds.
+# Its default (5 s) is shorter than a worker's start-up (re-importing the command, then the
+# app) on a busy or small machine (a Raspberry Pi, two cores shared with PostgreSQL): workers
+# were killed and respawned in a loop before serving.
+WORKER_HEALTHCHECK_SECONDS = 60
+
+
+def _worker_healthcheck(workers: int) -> dict[str, Any]:
+    if workers > 1 and "timeout_worker_healthcheck" in inspect.signature(uvicorn.run).parameters:
+        return {"timeout_worker_healthcheck": WORKER_HEALTHCHECK_SECONDS}
+    return {}
 
 
 def _single_app(settings: Settings) -> Any:

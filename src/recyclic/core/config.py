@@ -73,6 +73,10 @@ class Settings(BaseSettings):
         description="Comma-separated addresses or networks (CIDR) of the reverse proxies whose "
         "X-Forwarded-For/-Proto are believed; empty: none.",
     )
+    metrics_token: SecretStr = Field(
+        SecretStr(""),
+        description="Bearer token of GET /metrics (Prometheus); empty: no /metrics (404).",
+    )
     max_body_bytes: int = Field(
         1024 * 1024, ge=1024, description="Largest request body (JSON), in bytes (1 MiB)."
     )
@@ -232,6 +236,21 @@ class Settings(BaseSettings):
     jobs_concurrency: int = Field(4, ge=1, le=100, description="Jobs one worker runs at once.")
     jobs_shutdown_grace_seconds: float = Field(
         30.0, ge=0, description="On SIGTERM, how long running jobs may take to finish."
+    )
+
+    worker_heartbeat_seconds: float = Field(
+        15.0, gt=0, description="How often a job worker records that it is alive."
+    )
+    worker_stale_seconds: float = Field(
+        60.0, gt=0, description="A worker silent for longer counts as stopped (doctor)."
+    )
+
+    # Operations (`recyclic doctor`).
+    backup_max_age_hours: float = Field(
+        26.0, gt=0, description="Age of the newest backup beyond which `recyclic doctor` warns."
+    )
+    disk_min_free_mb: int = Field(
+        1024, ge=0, description="Free space of DATA_DIR below which `recyclic doctor` warns."
     )
 
     @field_validator("timezone")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from importlib.resources import files
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.script.revision import ResolutionError
+from alembic.util import CommandError
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 HEADS = "heads"
 
@@ -64,3 +67,44 @@ async def pending_revisions(engine: AsyncEngine) -> bool:
     async with engine.connect() as connection:
         current = await connection.run_sync(_current_heads)
     return current != script_heads
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaState:
+    """Where the database's schema stands against the migrations this code carries."""
+
+    current: frozenset[str]
+    heads: frozenset[str]
+    # Revisions recorded in the database that this code does not know: a newer version of
+    # Recyclic migrated it.
+    unknown: frozenset[str]
+
+    @property
+    def at_head(self) -> bool:
+        return self.current == self.heads
+
+    @property
+    def newer_than_code(self) -> bool:
+        return bool(self.unknown)
+
+
+def _known(script: ScriptDirectory, revision: str) -> bool:
+    try:
+        return script.get_revision(revision) is not None
+    except (CommandError, ResolutionError):
+        return False
+
+
+async def schema_state(bind: AsyncEngine | AsyncConnection) -> SchemaState:
+    """The database's revisions, the code's heads, and what the code does not know."""
+    script = ScriptDirectory.from_config(alembic_config())
+    if isinstance(bind, AsyncConnection):
+        current = await bind.run_sync(_current_heads)
+    else:
+        async with bind.connect() as connection:
+            current = await connection.run_sync(_current_heads)
+    return SchemaState(
+        current=frozenset(current),
+        heads=frozenset(script.get_heads()),
+        unknown=frozenset(r for r in current if not _known(script, r)),
+    )

@@ -19,6 +19,7 @@ from recyclic.core.config import Settings
 from recyclic.core.database import Database
 from recyclic.jobs.context import JobContext
 from recyclic.jobs.runtime import JobRuntime
+from recyclic.services.messaging.workers import WorkerHeartbeats, new_worker_id
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +42,8 @@ async def run_worker(
     broker.is_worker_process = True
     await runtime.startup()
     runtime.start_background()
+    worker_id = new_worker_id()
+    heart = asyncio.create_task(_heartbeat(context, worker_id))
     listener: asyncio.Task[None] | None = None
     executor = ThreadPoolExecutor(max_workers=1)  # our tasks are async; taskiq wants one
     if not runtime.in_process:
@@ -68,11 +71,39 @@ async def run_worker(
             listener.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await listener
+        heart.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await heart
         await runtime.shutdown()
+        await _forget(context, worker_id)
         executor.shutdown(wait=False)
         if owns_database:
             await context.database.dispose()
     logger.info("worker stopped")
+
+
+async def _heartbeat(context: JobContext, worker_id: str) -> None:
+    """Record every `worker_heartbeat_seconds` that this worker is alive (`recyclic doctor`)."""
+    settings = context.settings
+    while True:
+        try:
+            async with context.database.unit_of_work() as session:
+                await WorkerHeartbeats(session).beat(
+                    worker_id, concurrency=settings.jobs_concurrency, now=context.clock()
+                )
+        except Exception:
+            # A database outage must not stop the worker: the next beat tries again.
+            logger.warning("could not record the worker's heartbeat", exc_info=True)
+        await asyncio.sleep(settings.worker_heartbeat_seconds)
+
+
+async def _forget(context: JobContext, worker_id: str) -> None:
+    """A clean stop removes the heartbeat: the worker is gone, not dead."""
+    try:
+        async with context.database.unit_of_work() as session:
+            await WorkerHeartbeats(session).forget(worker_id)
+    except Exception:
+        logger.warning("could not remove the worker's heartbeat", exc_info=True)
 
 
 def _stop_on_signals() -> asyncio.Event:

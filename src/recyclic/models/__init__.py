@@ -22,6 +22,7 @@ from recyclic.models.sale import LineUnit, Sale, SaleLine, SalePayment, SaleStat
 from recyclic.models.site import Site
 from recyclic.models.sync_log import SyncedFile, SyncLog, SyncStatus, SyncWatermark
 from recyclic.models.user import Role, User, UserStatus
+from recyclic.models.worker import WorkerHeartbeat
 
 __all__ = [
     "AIProvider",
@@ -63,4 +64,5 @@ __all__ = [
     "SyncedFile",
     "User",
     "UserStatus",
+    "WorkerHeartbeat",
 ]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, exists, or_, select, update
+from sqlalchemy import CursorResult, exists, func, or_, select, update
 
 from recyclic.models.outbox import JobStatus, OutboxJob
 from recyclic.repositories.base import BaseRepository, KeysetPage
@@ -153,6 +153,28 @@ class OutboxRepository(BaseRepository[OutboxJob]):
         expired = (OutboxJob.status == JobStatus.RUNNING) & (OutboxJob.lease_until < now)
         statement = select(exists().where(or_(due, expired)))
         return bool(await self.session.scalar(statement))
+
+    async def backlog(self, *, now: datetime) -> tuple[int, datetime | None]:
+        """How many pending jobs are due now, and since when the oldest one waits."""
+        row = (
+            await self.session.execute(
+                select(func.count(), func.min(OutboxJob.run_at)).where(
+                    OutboxJob.status == JobStatus.PENDING, OutboxJob.run_at <= now
+                )
+            )
+        ).one()
+        return int(row[0]), row[1]
+
+    async def failed_since(self, since: datetime) -> int:
+        """Jobs that failed for good since `since`."""
+        return int(
+            await self.session.scalar(
+                select(func.count()).where(
+                    OutboxJob.status == JobStatus.FAILED, OutboxJob.updated_at >= since
+                )
+            )
+            or 0
+        )
 
     async def mark_kicked(
         self, job_id: uuid.UUID, *, previous: datetime | None, now: datetime

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, select, tuple_
+from sqlalchemy import exists, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from recyclic.models.deposit import Deposit, DepositStatus
@@ -55,6 +55,19 @@ class SyncLogRepository(BaseRepository[SyncLog]):
         return await self.paginate(
             statement, keys=(SyncLog.created_at, SyncLog.id), limit=limit, cursor=cursor
         )
+
+    async def last_runs(self) -> dict[uuid.UUID, dict[SyncStatus, datetime]]:
+        """For each site: when its last sync run ended, per outcome."""
+        rows = await self.session.execute(
+            select(SyncLog.site_id, SyncLog.status, func.max(SyncLog.created_at))
+            .where(SyncLog.operation == "sync.run", SyncLog.site_id.is_not(None))
+            .group_by(SyncLog.site_id, SyncLog.status)
+        )
+        runs: dict[uuid.UUID, dict[SyncStatus, datetime]] = {}
+        for site_id, status, at in rows.all():
+            if site_id is not None:
+                runs.setdefault(site_id, {})[SyncStatus(status)] = at
+        return runs
 
     async def of_run(self, run_id: uuid.UUID) -> list[SyncLog]:
         """Every attempt of one run, oldest first."""

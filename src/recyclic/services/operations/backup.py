@@ -124,3 +124,37 @@ async def _pg_dump(settings: Settings, partial: Path) -> None:
     if process.returncode != 0:
         detail = errors.decode("utf-8", "replace").strip().splitlines()
         raise BackupFailed(f"pg_dump a échoué : {detail[-1] if detail else process.returncode}.")
+
+
+_BACKUP_GLOB = ("recyclic-*.db", "recyclic-*.dump")
+
+
+def backups_in(directory: Path) -> list[Path]:
+    """The backups `recyclic backup` wrote in `directory` (default names), oldest first."""
+    if not directory.is_dir():
+        return []
+    found = {path for pattern in _BACKUP_GLOB for path in directory.glob(pattern)}
+    return sorted((p for p in found if p.is_file()), key=lambda p: p.stat().st_mtime)
+
+
+def latest_backup(settings: Settings) -> Path | None:
+    """The newest backup of DATA_DIR/backups, or None."""
+    found = backups_in(settings.data_dir / "backups")
+    return found[-1] if found else None
+
+
+def prune_backups(directory: Path, keep_days: int, *, keep: Path | None = None) -> list[Path]:
+    """Delete the default-named backups older than `keep_days` days; never `keep` (the one
+    just written) nor the newest one, whatever their age. Returns what was deleted."""
+    found = backups_in(directory)
+    if not found:
+        return []
+    limit = utcnow().timestamp() - keep_days * 86_400
+    newest = found[-1]
+    removed = []
+    for path in found:
+        if path in (newest, keep) or path.stat().st_mtime >= limit:
+            continue
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
