@@ -29,7 +29,7 @@ class Sale(Base):
     __tablename__ = "sales"
     __table_args__ = (
         # Listing newest first by keyset, and period sums, per site; the dashboard's sums per
-        # day or month read the index alone (migration 0012).
+        # day or month read the index alone (migration 0013).
         Index(
             "ix_sales_site_created",
             "site_id",
@@ -120,7 +120,7 @@ class SalePayment(Base):
     __tablename__ = "sale_payments"
     __table_args__ = (
         Index("ix_sale_payments_sale", "sale_id"),
-        # Period sums per method read the index alone (migration 0012).
+        # Period sums per method read the index alone (migration 0013).
         Index("ix_sale_payments_site_created", "site_id", "created_at", "method", "amount_cents"),
     )
 

@@ -6,8 +6,8 @@ are index-only range scans (PostgreSQL, with an up-to-date visibility map) or co
 scans (SQLite) instead of reading every ticket's row. Keyset listings keep their
 `(site_id, created_at, id)` prefix.
 
-Revision ID: 0012_dashboard_indexes
-Revises: 0011_imports
+Revision ID: 0013_dashboard_indexes
+Revises: 0012_worker_heartbeats
 Create Date: 2026-12-06
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0012_dashboard_indexes"
-down_revision: str | Sequence[str] | None = "0011_imports"
+revision: str = "0013_dashboard_indexes"
+down_revision: str | Sequence[str] | None = "0012_worker_heartbeats"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
