@@ -5,6 +5,8 @@
 import htmx from "../vendor/htmx/htmx.esm.js";
 import { Api, ApiError, NetworkError, readCookie } from "./api.js";
 import { drawCharts } from "./admin_charts.js";
+import { installDownloads, setUpDownloads } from "./admin_downloads.js";
+import "./admin_forms.js";
 
 const api = new Api();
 const main = document.getElementById("admin-main");
@@ -136,6 +138,8 @@ document.addEventListener("htmx:afterSettle", (event) => {
 });
 
 htmx.onLoad((element) => drawCharts(element));
+htmx.onLoad((element) => setUpDownloads(element));
+installDownloads(api);
 
 document.addEventListener("click", async (event) => {
   const button = event.target.closest('[data-action="logout"]');
@@ -204,15 +208,4 @@ start();
 // rules leave only the page's document.
 document.addEventListener("click", (event) => {
   if (event.target.closest('[data-action="print"]')) window.print();
-});
-
-// A 422 is swapped (a form again, with its errors) unless it is the API's JSON error (a rule
-// the service refused, e.g. a PIN too simple): that one is an error, shown beside the form.
-document.addEventListener("htmx:beforeSwap", (event) => {
-  const { xhr } = event.detail;
-  const type = xhr.getResponseHeader("content-type") || "";
-  if (xhr.status >= 400 && type.includes("application/json")) {
-    event.detail.shouldSwap = false;
-    event.detail.isError = true;
-  }
 });
