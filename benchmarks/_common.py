@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,17 +104,53 @@ class Server:
     port: int
 
     def rss_mb(self) -> float:
-        """Resident memory of the server process."""
-        with open(f"/proc/{self.process.pid}/status") as handle:
-            for line in handle:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-        return float("nan")
+        """Resident memory of the server process (and its workers)."""
+        total = 0
+        for pid in process_tree(self.process.pid):
+            with contextlib.suppress(OSError), open(f"/proc/{pid}/status") as handle:
+                for line in handle:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+        return total / 1024
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by the server process and its workers."""
+        return sum(process_cpu_seconds(pid) for pid in process_tree(self.process.pid))
+
+
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_tree(pid: int) -> list[int]:
+    """`pid` and its descendants (read from /proc)."""
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        with contextlib.suppress(OSError):
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as handle:
+                    pending.extend(int(child) for child in handle.read().split())
+    return found
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """utime + stime of one process, from /proc/<pid>/stat (0 once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    # After the command name: state is field 3, utime field 14 and stime field 15.
+    return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
 
 
 @contextlib.contextmanager
-def served(settings: Settings, *, extra_env: dict[str, str] | None = None) -> Iterator[Server]:
-    """`recyclic serve` in a subprocess with these settings, until the block ends."""
+def served(
+    settings: Settings, *, extra_env: dict[str, str] | None = None, args: tuple[str, ...] = ()
+) -> Iterator[Server]:
+    """`recyclic serve` in a subprocess with these settings (and extra `args`, e.g.
+    `--workers 2`), until the block ends."""
     port = free_port()
     env = {
         **os.environ,
@@ -124,18 +161,22 @@ def served(settings: Settings, *, extra_env: dict[str, str] | None = None) -> It
         "RECYCLIC_LOG_LEVEL": "WARNING",
         **(extra_env or {}),
     }
-    command = [str(Path(sys.executable).parent / "recyclic"), "serve", "--port", str(port)]
+    command = [
+        str(Path(sys.executable).parent / "recyclic"),
+        "serve",
+        "--port",
+        str(port),
+        *args,
+    ]
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, cwd=ROOT)
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-            except OSError:
-                if process.poll() is not None:
-                    raise SystemExit("recyclic serve exited during start-up") from None
-                time.sleep(0.2)
+        deadline = time.monotonic() + 180
+        while not healthy(port):
+            if process.poll() is not None:
+                raise SystemExit("recyclic serve exited during start-up")
+            if time.monotonic() > deadline:
+                raise SystemExit("recyclic serve did not answer /health within 180 s")
+            time.sleep(0.05)
         yield Server(process=process, port=port)
     finally:
         process.terminate()
@@ -143,6 +184,17 @@ def served(settings: Settings, *, extra_env: dict[str, str] | None = None) -> It
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def healthy(port: int) -> bool:
+    """True when /api/v1/health answers 200 on this port."""
+    try:
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/api/v1/health", timeout=2
+        ) as response:
+            return int(response.status) == 200
+    except OSError:
+        return False
 
 
 @contextlib.contextmanager

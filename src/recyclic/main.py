@@ -9,8 +9,9 @@ import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.resources import files
+from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
@@ -21,7 +22,7 @@ from recyclic import __version__
 from recyclic.api.body_limit import BodyLimitMiddleware
 from recyclic.api.errors import register_error_handlers
 from recyclic.api.middleware import RequestContextMiddleware
-from recyclic.api.openapi import install_openapi
+from recyclic.api.openapi import completed_openapi
 from recyclic.api.proxy_headers import TrustedProxyMiddleware
 from recyclic.api.security_headers import SecurityHeadersMiddleware
 from recyclic.api.v1 import api_router
@@ -36,6 +37,7 @@ from recyclic.services.ai.ai_service import AIService
 from recyclic.services.messaging.telegram_service import TelegramNotifier
 from recyclic.web.admin import router as admin_router
 from recyclic.web.assets import ASSETS_PREFIX, STATIC_DIR
+from recyclic.web.depots import router as depots_router
 from recyclic.web.pages import router as web_router
 from recyclic.web.static_files import AssetFiles
 
@@ -91,6 +93,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         lifespan=lifespan,
         # Routes answer at their exact path: no 307 to a trailing-slash twin.
         redirect_slashes=False,
+        # No OpenTelemetry here: FastAPI would otherwise look for configured providers on
+        # every request (a measurable share of a sale's CPU).
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
     app.state.database = database
@@ -106,6 +111,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     register_error_handlers(app)
     app.include_router(api_router, prefix=API_PREFIX)
     app.include_router(web_router)
+    app.include_router(depots_router)
     app.include_router(admin_router)
     # Compressed: the first load of the till on a shop's slow line stays small.
     app.mount(
@@ -114,7 +120,6 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         name="assets",
     )
     _mount_offline_docs(app)
-    install_openapi(app)
     return app
 
 
@@ -122,6 +127,10 @@ class RecyclicAPI(FastAPI):
     """FastAPI whose edge middlewares wrap everything, the 500 handler included: every
     answer (even an unexpected error's) gets the request id and the security headers, and an
     oversized body is refused before any routing or authentication."""
+
+    def openapi(self) -> dict[str, Any]:
+        """The document with the answers every route can give (api/openapi.py)."""
+        return completed_openapi(self)
 
     def build_middleware_stack(self) -> ASGIApp:
         settings: Settings = self.state.settings
@@ -154,20 +163,28 @@ def _mount_offline_docs(app: FastAPI) -> None:
     """Swagger UI served from the installed package: /docs works without internet."""
     static_dir = files("fastapi_offline") / "static"
     app.mount(_SWAGGER_STATIC, StaticFiles(directory=str(static_dir)), name="swagger-static")
+    # The handler takes its app from the request: a closure over `app` would keep every app
+    # ever built alive (FastAPI keeps endpoint functions in module-level caches).
+    app.add_api_route("/docs", swagger_ui, methods=["GET"], include_in_schema=False)
 
-    page = get_swagger_ui_html(
-        openapi_url=app.openapi_url or "/openapi.json",
-        title="Recyclic — API",
-        swagger_js_url=f"{_SWAGGER_STATIC}/swagger-ui-bundle.js",
-        swagger_css_url=f"{_SWAGGER_STATIC}/swagger-ui.css",
-        swagger_favicon_url=f"{_SWAGGER_STATIC}/favicon.png",
-    )
-    html = bytes(page.body)
-    policy = swagger_csp(html)
 
-    @app.get("/docs", include_in_schema=False)
-    async def swagger_ui() -> HTMLResponse:
-        return HTMLResponse(html, headers={"Content-Security-Policy": policy})
+async def swagger_ui(request: Request) -> HTMLResponse:
+    """The Swagger page of the request's app (built on the first visit, then kept)."""
+    state = request.app.state
+    page: tuple[bytes, str] | None = getattr(state, "swagger_page", None)
+    if page is None:
+        html = bytes(
+            get_swagger_ui_html(
+                openapi_url=request.app.openapi_url or "/openapi.json",
+                title="Recyclic — API",
+                swagger_js_url=f"{_SWAGGER_STATIC}/swagger-ui-bundle.js",
+                swagger_css_url=f"{_SWAGGER_STATIC}/swagger-ui.css",
+                swagger_favicon_url=f"{_SWAGGER_STATIC}/favicon.png",
+            ).body
+        )
+        page = state.swagger_page = (html, swagger_csp(html))
+    html, policy = page
+    return HTMLResponse(html, headers={"Content-Security-Policy": policy})
 
 
 def swagger_csp(html: bytes) -> str:

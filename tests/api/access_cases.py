@@ -161,6 +161,10 @@ CASES: dict[str, CaseBuilder] = {
     "POST /api/v1/users/{user_id}/pin/unlock": lambda w, o: Call(
         f"/api/v1/users/{w.user_of(o).id}/pin/unlock"
     ),
+    "PUT /api/v1/users/{user_id}/pin": lambda w, o: Call(
+        f"/api/v1/users/{w.user_of(o).id}/pin", json={"pin": "4827"}
+    ),
+    "DELETE /api/v1/users/{user_id}/pin": lambda w, o: Call(f"/api/v1/users/{w.user_of(o).id}/pin"),
     "POST /api/v1/users/{user_id}/anonymize": lambda w, o: Call(
         f"/api/v1/users/{w.user_of(o).id}/anonymize"
     ),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import httpx
 import pytest
 
@@ -91,3 +94,19 @@ async def test_unexpected_error_is_500_with_request_id_and_no_internals(
 async def test_unsafe_request_ids_are_replaced(client: httpx.AsyncClient, request_id: str) -> None:
     response = await client.get("/api/v1/health", headers={"X-Request-ID": request_id})
     assert response.headers["x-request-id"] != request_id
+
+
+async def test_an_app_is_freed_once_dropped(settings: Settings, database: Database) -> None:
+    """Nothing module-wide keeps an app (and its engine, caches, jobs) alive once served:
+    a suite builds hundreds of them."""
+    app = create_app(settings, database=database)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        assert (await client.get("/docs")).status_code == 200
+        assert (await client.get("/openapi.json")).status_code == 200
+        assert (await client.get("/api/v1/health")).status_code == 200
+    await app.state.jobs.shutdown(grace=10)
+    freed = weakref.ref(app)
+    del app, transport, client
+    gc.collect()
+    assert freed() is None

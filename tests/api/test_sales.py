@@ -381,3 +381,17 @@ async def test_refund_rules(shop: Shop, session_id: str) -> None:
     refund = (await _refund(shop.admin_client, sale["id"], session_id)).json()
     of_refund = await _refund(shop.admin_client, refund["id"], session_id)
     assert (of_refund.status_code, of_refund.json()["code"]) == (422, "refund_of_refund")
+
+
+async def test_a_ticket_without_payment_is_stored_whole(shop: Shop, session_id: str) -> None:
+    """A free ticket (nothing to pay) has no payment row: the ticket and its journal entry
+    are written all the same (PostgreSQL writes them in one statement)."""
+    body = ticket(session_id, items=[{"category": "LIV", "unit_price": 0}], payments=[])
+    response = await shop.cashier_client.post("/api/v1/sales", json=body)
+    assert response.status_code == 201, response.text
+    sale = response.json()
+    assert sale["total"] == 0
+    assert sale["payments"] == []
+    stored = await shop.cashier_client.get(f"/api/v1/sales/{sale['id']}")
+    assert stored.json()["items"][0]["category"] == "LIV"
+    assert stored.json()["number"] == sale["number"]

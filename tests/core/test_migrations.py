@@ -72,3 +72,22 @@ def test_revision_files_are_date_prefixed() -> None:
     assert names
     for name in names:
         assert name[:11].replace("_", "").isdigit(), name
+
+
+def test_the_cheap_head_check_agrees_with_alembic() -> None:
+    """`recyclic serve` decides from the revision files' own lines whether to load Alembic:
+    those lines must name the heads Alembic itself finds."""
+    from alembic.script import ScriptDirectory
+
+    from recyclic.core.migrations import alembic_config, packaged_heads
+
+    assert packaged_heads() == set(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+async def test_an_up_to_date_database_is_not_migrated_again(scratch_engine: AsyncEngine) -> None:
+    from recyclic.core.migrations import upgrade_if_needed
+
+    await downgrade(scratch_engine, "base")
+    assert await upgrade_if_needed(scratch_engine)
+    assert not await upgrade_if_needed(scratch_engine)
+    assert not await pending_revisions(scratch_engine)

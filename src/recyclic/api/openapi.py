@@ -31,21 +31,17 @@ _DESCRIPTIONS = {
 }
 
 
-def install_openapi(app: FastAPI) -> None:
-    """Serve the completed document at /openapi.json (built once, on first request)."""
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            schema = get_openapi(
-                title=app.title,
-                version=app.version,
-                description=app.description,
-                routes=app.routes,
-            )
-            app.openapi_schema = complete_errors(schema)
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
+def completed_openapi(app: FastAPI) -> dict[str, Any]:
+    """The completed document served at /openapi.json (built on first request, then kept)."""
+    if app.openapi_schema is None:
+        schema = get_openapi(
+            title=app.title,
+            version=app.version,
+            description=app.description,
+            routes=app.routes,
+        )
+        app.openapi_schema = complete_errors(schema)
+    return app.openapi_schema
 
 
 def complete_errors(schema: dict[str, Any]) -> dict[str, Any]:

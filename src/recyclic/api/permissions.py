@@ -56,6 +56,8 @@ PERMISSIONS: dict[str, Rule] = {
     "PATCH /api/v1/users/{user_id}": Rule(Role.ADMIN, site_scoped=True),
     "POST /api/v1/users/{user_id}/anonymize": Rule(Role.ADMIN, site_scoped=True),
     "POST /api/v1/users/{user_id}/pin/unlock": Rule(Role.ADMIN, site_scoped=True),
+    "PUT /api/v1/users/{user_id}/pin": Rule(Role.ADMIN, site_scoped=True),
+    "DELETE /api/v1/users/{user_id}/pin": Rule(Role.ADMIN, site_scoped=True),
     # Sites
     "GET /api/v1/sites": ANY,
     "GET /api/v1/sites/{site_id}": Rule(Role.VIEWER, site_scoped=True),

@@ -32,12 +32,14 @@ def _newer_message(state: migrations.SchemaState) -> str:
 
 
 async def migrate(settings: Settings) -> None:
-    """Upgrade the configured database to the packaged heads; refuse a newer database."""
+    """Upgrade the configured database to the packaged heads (Alembic is loaded only when
+    the database is behind); refuse a newer database."""
     async with open_database(settings) as database:
         state = await migrations.schema_state(database.bind)
         if state.newer_than_code:
             raise SchemaNewerThanCode(_newer_message(state))
-        await migrations.upgrade(database.bind)  # type: ignore[arg-type]
+        if not state.at_head:  # Alembic is loaded only when there is something to do
+            await migrations.upgrade(database.bind)  # type: ignore[arg-type]
 
 
 @app.command("upgrade")

@@ -11,14 +11,13 @@ import hashlib
 import hmac
 import json
 import secrets
+import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl
-
-import jwt
 
 from recyclic.core.exceptions import Unauthenticated
 
@@ -202,11 +201,38 @@ def create_access_token(
         "exp": int(expires_at.timestamp()),
         "jti": uuid.uuid4().hex,
     }
+    import jwt  # loaded on first use: it brings `cryptography`, a slow import
+
     return jwt.encode(claims, secret, algorithm=algorithm), expires_at
+
+
+# Tokens whose signature was verified, with their claims: a till sends the same token with
+# every request for its lifetime (minutes), and checking a signature costs more than the
+# rest of the token's handling. Only the expiry is re-checked on a hit; who the user is and
+# what they may do is re-read from the database on every request anyway (services/people).
+_VERIFIED: dict[tuple[str, str, str], AccessClaims] = {}
+_VERIFIED_MAX = 4096
 
 
 def decode_access_token(token: str, *, secret: str, algorithm: str) -> AccessClaims:
     """Verify signature, algorithm (only the configured one) and expiry."""
+    key = (token, secret, algorithm)
+    claims = _VERIFIED.get(key)
+    if claims is None:
+        claims = _decode_access_token(token, secret=secret, algorithm=algorithm)
+        if len(_VERIFIED) >= _VERIFIED_MAX:
+            del _VERIFIED[next(iter(_VERIFIED))]  # the oldest
+        _VERIFIED[key] = claims
+    # PyJWT's rule (no leeway): expired once `exp` is reached.
+    if claims.expires_at.timestamp() <= time.time():
+        _VERIFIED.pop(key, None)
+        raise ExpiredAccessToken()
+    return claims
+
+
+def _decode_access_token(token: str, *, secret: str, algorithm: str) -> AccessClaims:
+    import jwt
+
     try:
         claims = jwt.decode(
             token,

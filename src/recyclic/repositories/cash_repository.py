@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import JSON, Row, Table, bindparam, func, select
 
 from recyclic.models.cash import CashMovement, CashRegister, CashSession, SessionStatus
+from recyclic.models.category import Category
 from recyclic.models.sale import Sale, SalePayment
 from recyclic.models.site import Site
 from recyclic.models.user import User
@@ -27,6 +28,43 @@ class OpenSession:
 
 # A session's figures are takings like a period's, plus the cash movements.
 SessionFigures = Takings
+
+_SESSIONS = cast(Table, CashSession.__table__)
+_SITES = cast(Table, Site.__table__)
+_SALES = cast(Table, Sale.__table__)
+_CATEGORIES = cast(Table, Category.__table__)
+
+
+def _till_statements(dialect: str) -> tuple[Any, Any]:
+    """The till-context query (any site, one site): constant Core statements, compiled once
+    per process. The active categories' VAT rates come along as one JSON object."""
+    aggregate = func.json_object_agg if dialect == "postgresql" else func.json_group_object
+    vat_rates = (
+        select(aggregate(_CATEGORIES.c.code, _CATEGORIES.c.vat_rate_bp, type_=JSON))
+        .where(_CATEGORIES.c.active.is_(True))
+        .scalar_subquery()
+        .label("vat_rates")
+    )
+    any_site = (
+        select(
+            _SESSIONS.c.site_id,
+            _SESSIONS.c.status,
+            _SESSIONS.c.cashier_id,
+            _SESSIONS.c.opened_at,
+            _SITES.c.settings,
+            select(_SALES.c.request_hash)
+            .where(_SALES.c.id == bindparam("sale_id"))
+            .scalar_subquery()
+            .label("stored_hash"),
+            vat_rates,
+        )
+        .join_from(_SESSIONS, _SITES, _SITES.c.id == _SESSIONS.c.site_id)
+        .where(_SESSIONS.c.id == bindparam("session_id"))
+    )
+    return any_site, any_site.where(_SESSIONS.c.site_id == bindparam("site_id"))
+
+
+_TILL = {dialect: _till_statements(dialect) for dialect in ("postgresql", "sqlite")}
 
 
 class CashRegisterRepository(BaseRepository[CashRegister]):
@@ -64,24 +102,26 @@ class CashSessionRepository(BaseRepository[CashSession]):
         return await self.one_or_none(statement)
 
     async def till_context(
-        self, session_id: uuid.UUID, site_id: uuid.UUID | None
-    ) -> Row[uuid.UUID, SessionStatus, uuid.UUID, datetime, dict[str, Any]] | None:
-        """What a ticket needs to know of its session and site, in one query:
-        (site_id, status, cashier_id, opened_at, site settings)."""
-        statement = (
-            select(
-                CashSession.site_id,
-                CashSession.status,
-                CashSession.cashier_id,
-                CashSession.opened_at,
-                Site.settings,
-            )
-            .join(Site, Site.id == CashSession.site_id)
-            .where(CashSession.id == session_id)
-        )
-        if site_id is not None:
-            statement = statement.where(CashSession.site_id == site_id)
-        return (await self.session.execute(statement)).one_or_none()
+        self, session_id: uuid.UUID, site_id: uuid.UUID | None, sale_id: uuid.UUID
+    ) -> (
+        Row[
+            uuid.UUID,
+            SessionStatus,
+            uuid.UUID,
+            datetime,
+            dict[str, Any],
+            str | None,
+            dict[str, int] | None,
+        ]
+        | None
+    ):
+        """What a ticket needs to know, in one query: (site_id, status, cashier_id, opened_at,
+        site settings, request hash of the sale already stored under `sale_id` or None, VAT
+        rate of each active category as {code: rate} or None when there is none)."""
+        any_site, one_site = _TILL[self.session.get_bind().dialect.name]
+        statement = any_site if site_id is None else one_site
+        params = {"session_id": session_id, "sale_id": sale_id, "site_id": site_id}
+        return (await self.session.execute(statement, params)).one_or_none()
 
     async def site_of(self, session_id: uuid.UUID) -> uuid.UUID | None:
         """The site of a session (a cheap read taken before the journal lock)."""

@@ -18,15 +18,6 @@ class CategoryRepository(BaseRepository[Category]):
             statement = statement.where(Category.active.is_(True))
         return await self.all(statement)
 
-    async def active_vat_rates(self, codes: set[str]) -> dict[str, int]:
-        """VAT rate of each of these codes that is an active category."""
-        rows = await self.session.execute(
-            select(Category.code, Category.vat_rate_bp).where(
-                Category.code.in_(codes), Category.active.is_(True)
-            )
-        )
-        return {code: int(rate) for code, rate in rows}
-
     async def get_by_code(self, code: str) -> Category | None:
         """The category with this code, or None."""
         return await self.get(code)

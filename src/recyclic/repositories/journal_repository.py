@@ -17,11 +17,34 @@ from recyclic.models.journal import GENESIS_HASH, Closing, JournalEntry, Journal
 from recyclic.models.sale import Sale
 
 _HEADS = cast(Table, JournalHead.__table__)
+_SESSIONS = cast(Table, CashSession.__table__)
+_CLOSINGS = cast(Table, Closing.__table__)
+_SALES = cast(Table, Sale.__table__)
 _INSERT_ENTRY = insert(cast(Table, JournalEntry.__table__))
 _MOVE_HEAD = (
     update(_HEADS)
     .where(_HEADS.c.site_id == bindparam("b_site"))
     .values(seq=bindparam("b_seq"), hash=bindparam("b_hash"))
+)
+# Constant Core statements (compiled once per process): the ticket hot path.
+_LOCK_HEAD = (
+    select(_HEADS.c.seq, _HEADS.c.hash)
+    .where(_HEADS.c.site_id == bindparam("site_id"))
+    .with_for_update()
+)
+_TICKET_CHECKS = select(
+    select(_SESSIONS.c.status)
+    .where(_SESSIONS.c.id == bindparam("session_id"))
+    .scalar_subquery()
+    .label("status"),
+    exists()
+    .where(
+        _CLOSINGS.c.site_id == bindparam("site_id"),
+        _CLOSINGS.c.starts_at <= bindparam("moment"),
+        _CLOSINGS.c.ends_at > bindparam("moment"),
+    )
+    .label("closed"),
+    exists().where(_SALES.c.id == bindparam("sale_id")).label("taken"),
 )
 
 
@@ -35,12 +58,8 @@ class JournalRepository:
         On PostgreSQL the row lock serialises every append of the site; SQLite runs one
         writer at a time anyway (BEGIN IMMEDIATE).
         """
-        statement = (
-            select(JournalHead.seq, JournalHead.hash)
-            .where(JournalHead.site_id == site_id)
-            .with_for_update()
-        )
-        row = (await self.session.execute(statement)).one_or_none()
+        params = {"site_id": site_id}
+        row = (await self.session.execute(_LOCK_HEAD, params)).one_or_none()
         if row is None:
             dialect = self.session.get_bind().dialect.name
             maker = pg_insert if dialect == "postgresql" else sqlite_insert
@@ -49,7 +68,7 @@ class JournalRepository:
                 .values(site_id=site_id, seq=0, hash=GENESIS_HASH)
                 .on_conflict_do_nothing()
             )
-            row = (await self.session.execute(statement)).one()
+            row = (await self.session.execute(_LOCK_HEAD, params)).one()
         return int(row.seq), str(row.hash)
 
     async def lock_head_for_ticket(
@@ -69,19 +88,13 @@ class JournalRepository:
         seq, head_hash = await self.lock_head(site_id)
         row = (
             await self.session.execute(
-                select(
-                    select(CashSession.status)
-                    .where(CashSession.id == session_id)
-                    .scalar_subquery(),
-                    exists()
-                    .where(
-                        Closing.site_id == site_id,
-                        Closing.starts_at <= moment,
-                        Closing.ends_at > moment,
-                    )
-                    .label("closed"),
-                    exists().where(Sale.id == sale_id).label("taken"),
-                )
+                _TICKET_CHECKS,
+                {
+                    "session_id": session_id,
+                    "site_id": site_id,
+                    "moment": moment,
+                    "sale_id": sale_id,
+                },
             )
         ).one()
         status = row[0].value if hasattr(row[0], "value") else row[0]

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
+from typing import cast
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Row, Table, bindparam, func, or_, select
 
 from recyclic.models.user import Role, User, UserStatus
 from recyclic.repositories.base import BaseRepository, KeysetPage
+
+_USERS = cast(Table, User.__table__)
+# A constant Core statement: read on every authenticated request of the till.
+_ACCESS = select(
+    _USERS.c.role,
+    _USERS.c.site_id,
+    _USERS.c.status,
+    _USERS.c.is_active,
+    _USERS.c.anonymized_at,
+).where(_USERS.c.id == bindparam("user_id"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,10 +29,19 @@ class UserFilters:
     status: UserStatus | None = None
     is_active: bool | None = None
     search: str | None = None
+    # Registrations no site has claimed yet (a super admin assigns them).
+    without_site: bool = False
 
 
 class UserRepository(BaseRepository[User]):
     model = User
+
+    async def access(
+        self, user_id: uuid.UUID
+    ) -> Row[Role, uuid.UUID | None, UserStatus, bool, datetime | None] | None:
+        """What decides whether a user may act now: (role, site_id, status, is_active,
+        anonymized_at), as plain values (no ORM object)."""
+        return (await self.session.execute(_ACCESS, {"user_id": user_id})).one_or_none()
 
     async def get_by_telegram_id(self, telegram_id: int) -> User | None:
         """The user linked to this Telegram account, or None."""
@@ -45,6 +66,8 @@ class UserRepository(BaseRepository[User]):
         statement = select(User)
         if site_id is not None:
             statement = statement.where(User.site_id == site_id)
+        if filters.without_site:
+            statement = statement.where(User.site_id.is_(None))
         if filters.role is not None:
             statement = statement.where(User.role == filters.role)
         if filters.status is not None:
@@ -65,6 +88,15 @@ class UserRepository(BaseRepository[User]):
         return await self.paginate(
             statement, keys=(User.created_at, User.id), limit=limit, cursor=cursor
         )
+
+    async def names(self, user_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+        """The full names of these users, by id (for lists that show who did what)."""
+        if not user_ids:
+            return {}
+        rows = await self.session.execute(
+            select(User.id, User.full_name).where(User.id.in_(user_ids))
+        )
+        return {user_id: str(name) for user_id, name in rows.all()}
 
     async def count_active_admins(self, site_id: uuid.UUID, *, excluding: uuid.UUID) -> int:
         """Approved, active admins of a site other than `excluding`."""

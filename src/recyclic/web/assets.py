@@ -13,7 +13,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 ASSETS_PREFIX = "/assets"
 # What the service worker precaches besides the assets: the page shells.
-SHELL_PAGES = ("/", "/connexion", "/caisse")
+SHELL_PAGES = ("/", "/connexion", "/caisse", "/depots")
 # Source maps, licences, the vendor manifest and the install icons are not needed offline.
 _NOT_PRECACHED = {".map", ".md", ".txt", ".json", ".png"}
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from recyclic import __version__
 from recyclic.core.config import Settings
@@ -22,11 +21,17 @@ from recyclic.utils.formatting import format_euros, format_kg
 from recyclic.web.assets import ASSETS_PREFIX, SHELL_PAGES, TEMPLATES_DIR, asset_bundle
 from recyclic.web.csp import PAGE_HEADERS, content_security_policy
 
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
 router = APIRouter(include_in_schema=False)
 
 
 @cache
 def templates() -> Environment:
+    # Jinja is loaded with the first page rendered, not with the app.
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
     environment = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=select_autoescape(["html"]),

@@ -9,7 +9,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
-from recyclic.api.deps import AdminUser, OperatorUser, SessionDep, SiteIdQuery, ViewerUser
+from recyclic.api.deps import (
+    AdminUser,
+    OperatorActor,
+    SessionDep,
+    SiteIdQuery,
+    ViewerUser,
+)
 from recyclic.api.responses import json_response
 from recyclic.schemas.common import ErrorBody, Page, TicketWidth
 from recyclic.schemas.sale import PaymentOut, RefundCreate, SaleCreate, SaleLineOut, SaleOut
@@ -85,7 +91,7 @@ async def list_sales(
     status_code=status.HTTP_201_CREATED,
     responses={200: {"model": SaleOut, "description": "Renvoi identique : la vente existante"}},
 )
-async def create_sale(data: SaleCreate, user: OperatorUser, session: SessionDep) -> Response:
+async def create_sale(data: SaleCreate, user: OperatorActor, session: SessionDep) -> Response:
     """A ticket; replaying the same client id and content answers 200 with the existing one."""
     created = await SaleService(session).create_sale(user, data)
     return json_response(

@@ -100,6 +100,25 @@ async def update_user(
     return UserOut.from_user(await service.update_user(actor, user_id, data))
 
 
+@router.put(
+    "/{user_id}/pin",
+    response_model=UserOut,
+    summary="Fixer le code PIN d'un utilisateur",
+    responses={409: {"model": ErrorBody, "description": "Compte anonymisé"}},
+)
+async def set_user_pin(
+    user_id: uuid.UUID, data: PinSet, actor: AdminUser, session: SessionDep
+) -> UserOut:
+    """Set a user's PIN (4 to 8 digits; a forgotten PIN, a volunteer without Telegram)."""
+    return UserOut.from_user(await UserService(session).set_pin(actor, user_id, data.pin))
+
+
+@router.delete("/{user_id}/pin", response_model=UserOut, summary="Retirer le code PIN")
+async def remove_user_pin(user_id: uuid.UUID, actor: AdminUser, session: SessionDep) -> UserOut:
+    """Remove a user's PIN: they can no longer log in with one until a new one is set."""
+    return UserOut.from_user(await UserService(session).set_pin(actor, user_id, None))
+
+
 @router.post("/{user_id}/pin/unlock", response_model=UserOut, summary="Débloquer le code PIN")
 async def unlock_pin(
     user_id: uuid.UUID, actor: AdminUser, session: SessionDep, guard: PinGuardDep

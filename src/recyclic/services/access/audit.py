@@ -89,8 +89,21 @@ class AuditService:
         entity_id: str | None,
         limit: int,
         cursor: str | None,
+        actor_id: uuid.UUID | None = None,
+        action: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
     ) -> KeysetPage[AuditLog]:
-        """Entries of a site (None: every site), newest first."""
+        """Entries of a site (None: every site), newest first; optionally one actor's, the
+        actions starting with `action`, between `since` (included) and `until` (excluded)."""
         return await self.logs.page_for_site(
-            site_id, entity_type=entity_type, entity_id=entity_id, limit=limit, cursor=cursor
+            site_id,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            actor_id=actor_id,
+            action=action,
+            since=since,
+            until=until,
+            limit=limit,
+            cursor=cursor,
         )

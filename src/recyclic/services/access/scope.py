@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from typing import Protocol
 
 from recyclic.core.exceptions import Forbidden, InvalidInput, NotFound
-from recyclic.models.user import Role, User
+from recyclic.models.user import Role
 
 
 class SiteRequired(InvalidInput):
@@ -24,18 +25,31 @@ class RoleTooLow(Forbidden):
     code = "forbidden"
 
 
-def is_super_admin(user: User) -> bool:
+class ActingUser(Protocol):
+    """What these rules read of a user: a `User`, or the till's lighter `Actor`."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+
+    @property
+    def role(self) -> Role: ...
+
+    @property
+    def site_id(self) -> uuid.UUID | None: ...
+
+
+def is_super_admin(user: ActingUser) -> bool:
     """True for a federation administrator (acts on every site)."""
     return user.role == Role.SUPER_ADMIN
 
 
-def require_role(user: User, minimum: Role) -> None:
+def require_role(user: ActingUser, minimum: Role) -> None:
     """Raise 403 unless `user` holds at least `minimum`."""
     if not user.role.at_least(minimum):
         raise RoleTooLow()
 
 
-def target_site(user: User, requested: uuid.UUID | None) -> uuid.UUID:
+def target_site(user: ActingUser, requested: uuid.UUID | None) -> uuid.UUID:
     """The one site an action applies to.
 
     A super admin names it (or acts on their own); everyone else is bound to their own site,
@@ -53,14 +67,14 @@ def target_site(user: User, requested: uuid.UUID | None) -> uuid.UUID:
     return user.site_id
 
 
-def site_filter(user: User, requested: uuid.UUID | None) -> uuid.UUID | None:
+def site_filter(user: ActingUser, requested: uuid.UUID | None) -> uuid.UUID | None:
     """The site a listing is limited to; None lets a super admin see every site."""
     if is_super_admin(user):
         return requested
     return target_site(user, requested)
 
 
-def ensure_same_site(user: User, site_id: uuid.UUID | None) -> None:
+def ensure_same_site(user: ActingUser, site_id: uuid.UUID | None) -> None:
     """404 unless the row's site is the user's (super admins see every site)."""
     if is_super_admin(user):
         return

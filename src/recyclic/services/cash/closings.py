@@ -138,6 +138,11 @@ class ClosingService:
             site_filter(actor, site_id), kind, limit=limit, cursor=cursor
         )
 
+    async def grand_total(self, actor: User, site_id: uuid.UUID | None) -> int:
+        """The site's perpetual grand total now (the till's own sales net of refunds)."""
+        site = await self._site(target_site(actor, site_id))
+        return await self.sales.grand_total(site.id, self.now())
+
     async def get_closing(self, actor: User, closing_id: uuid.UUID) -> tuple[Closing, Site]:
         closing = await self.closings.get_in_site(closing_id, site_filter(actor, None))
         if closing is None:

@@ -100,9 +100,27 @@ class VerifyResult:
     reason: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class StoredEntry:
+    """An entry as stored (what a person checks when the chain breaks there)."""
+
+    seq: int
+    kind: str
+    ref_id: str
+    payload: str
+    prev_hash: str
+    hash: str
+    created_at: str  # ISO text, UTC
+
+
 class JournalService:
     def __init__(self, session: AsyncSession) -> None:
         self.journal = JournalRepository(session)
+
+    async def entry(self, site_id: uuid.UUID, seq: int) -> StoredEntry | None:
+        """One entry of the site's chain as stored, or None."""
+        rows = await self.journal.entries_after(site_id, seq - 1, limit=1, until=seq)
+        return StoredEntry(*rows[0]) if rows else None
 
     async def lock(self, site_id: uuid.UUID) -> HeadLock:
         """Take the site's append lock (held until commit) and read its head."""

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
-
-from jinja2 import Environment, PackageLoader, select_autoescape
+from typing import TYPE_CHECKING, Any
 
 from recyclic.models.sale import LineUnit
 from recyclic.models.site import Site
@@ -17,6 +15,9 @@ from recyclic.services.cash.z_report import PAYMENT_LABELS, vat_lines
 from recyclic.utils.formatting import format_euros, format_kg, format_percent
 from recyclic.utils.periods import zone
 from recyclic.utils.ticket_text import center, left_right, rule, wrap
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 NO_VAT_MENTION = "TVA non applicable, art. 293 B du CGI"
 
@@ -30,6 +31,9 @@ class ReceiptLine:
 
 @lru_cache(maxsize=1)
 def _templates() -> Environment:
+    # Jinja is loaded with the first page rendered, not with the app.
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
     return Environment(
         loader=PackageLoader("recyclic", "templates"),
         autoescape=select_autoescape(["html"]),

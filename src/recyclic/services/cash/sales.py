@@ -27,7 +27,7 @@ from recyclic.repositories.site_repository import SiteRepository
 from recyclic.repositories.ticket_repository import TicketRepository
 from recyclic.schemas.sale import DailyTotal, SaleCreate
 from recyclic.schemas.site import SiteSettings
-from recyclic.services.access.scope import site_filter, target_site
+from recyclic.services.access.scope import ActingUser, site_filter, target_site
 from recyclic.services.cash.errors import (
     IdConflict,
     PeriodClosed,
@@ -60,7 +60,7 @@ class SaleService:
 
     # --- Creation -------------------------------------------------------------------------
 
-    async def create_sale(self, actor: User, data: SaleCreate) -> CreatedSale:
+    async def create_sale(self, actor: ActingUser, data: SaleCreate) -> CreatedSale:
         """A new ticket, or the existing one when the same id and content are replayed.
 
         Everything that can be checked is checked before taking the site's journal lock; under
@@ -74,22 +74,23 @@ class SaleService:
             session_id=data.session_id, created_at=data.created_at, lines=lines, payments=payments
         )
         scope = None if actor.role == Role.SUPER_ADMIN else actor.site_id
-        if data.id is not None:
+        sale_id = data.id or uuid.uuid4()
+        # The session, its site, and whether this id is already a stored sale: one query.
+        till = await self.sessions.till_context(data.session_id, scope, sale_id)
+        if data.id is not None and (till is None or till[5] is not None):
             replayed = await self._replay(data.id, digest, scope)
             if replayed is not None:
                 return replayed
-        till = await self.sessions.till_context(data.session_id, scope)
         if till is None:
             raise SessionNotFound()
-        site_id, status, cashier_id, opened_at, site_settings = till
+        site_id, status, cashier_id, opened_at, site_settings, _stored, active_rates = till
         ensure_may_act_on(actor, cashier_id=cashier_id, status=status)
         settings = SiteSettings.of(site_settings)
         now = self.now()
         sold_at = self._sale_time(data.created_at, opened_at, now)
-        vat_rates = await self._vat_rates({line.category for line in lines}, settings)
+        vat_rates = self._vat_rates({line.category for line in lines}, active_rates, settings)
         priced = price_ticket(lines, payments, allowed_methods=allowed_methods(settings))
 
-        sale_id = data.id or uuid.uuid4()
         seq, head_hash, status_now, closed, taken = await self.journal.lock_for_ticket(
             site_id, data.session_id, sold_at, sale_id
         )
@@ -153,8 +154,12 @@ class SaleService:
             )
         return min(given, now)
 
-    async def _vat_rates(self, codes: set[str], settings: SiteSettings) -> dict[str, int]:
-        known = await self.categories.active_vat_rates(codes)
+    @staticmethod
+    def _vat_rates(
+        codes: set[str], active: dict[str, int] | None, settings: SiteSettings
+    ) -> dict[str, int]:
+        """The VAT rate of each category of the ticket (all must be active categories)."""
+        known = {code: int(rate) for code, rate in (active or {}).items() if code in codes}
         unknown = sorted(codes - known.keys())
         if unknown:
             raise UnknownCategory(f"Catégorie inconnue ou inactive : {', '.join(unknown)}.")

@@ -26,10 +26,11 @@ from recyclic.repositories.cash_repository import (
     SessionFigures,
 )
 from recyclic.repositories.site_repository import SiteRepository
+from recyclic.repositories.user_repository import UserRepository
 from recyclic.schemas.cash import RegisterCreate, RegisterUpdate, SessionClose, SessionOpen
 from recyclic.schemas.site import SiteSettings
 from recyclic.services.access.audit import AuditService, snapshot
-from recyclic.services.access.scope import require_role, site_filter, target_site
+from recyclic.services.access.scope import ActingUser, require_role, site_filter, target_site
 from recyclic.services.cash.errors import (
     CashierBusy,
     NotSessionCashier,
@@ -63,7 +64,7 @@ def ensure_may_act(actor: User, session: CashSession) -> None:
     ensure_may_act_on(actor, cashier_id=session.cashier_id, status=session.status)
 
 
-def ensure_may_act_on(actor: User, *, cashier_id: uuid.UUID, status: SessionStatus) -> None:
+def ensure_may_act_on(actor: ActingUser, *, cashier_id: uuid.UUID, status: SessionStatus) -> None:
     """`ensure_may_act` from the session's cashier and status alone."""
     if cashier_id != actor.id and not actor.role.at_least(Role.ADMIN):
         raise NotSessionCashier()
@@ -410,6 +411,10 @@ class CashService:
             vat_mode=settings.vat_mode,
             stale=view.stale,
         )
+
+    async def cashier_names(self, sessions: list[CashSession]) -> dict[uuid.UUID, str]:
+        """The full names of these sessions' cashiers, by id (for lists and reports)."""
+        return await UserRepository(self.db).names({s.cashier_id for s in sessions})
 
     async def _find_session(self, actor: User, session_id: uuid.UUID) -> CashSession:
         session = await self.sessions.get_in_site(session_id, site_filter(actor, None))

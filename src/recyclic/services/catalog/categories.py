@@ -64,6 +64,13 @@ class CategoryService:
         """Categories in display order; inactive ones only on request."""
         return await self.categories.list(active_only=not include_inactive)
 
+    async def get(self, code: str) -> Category:
+        """One category, active or not (404 when unknown)."""
+        category = await self.categories.get_by_code(code.strip().upper())
+        if category is None:
+            raise CategoryNotFound()
+        return category
+
     async def create(self, actor: User, data: CategoryCreate) -> Category:
         """A new category (admins)."""
         require_role(actor, Role.ADMIN)

@@ -177,6 +177,30 @@ class SiteService:
         )
         return site
 
+    async def set_eco_organism(
+        self, actor: User, site_id: uuid.UUID, code: str, organism: str | None
+    ) -> Site:
+        """Where one category reports on this site: `organism`, or the category's own
+        eco-organism when None (the override is removed). Audited like any site change."""
+        site = await self.get_site(actor, site_id)
+        code = code.strip().upper()
+        category = await self.categories.get_by_code(code)
+        if category is None:
+            raise InvalidInput(f"Catégorie inconnue : {code}.", code="unknown_category")
+        stored = SiteSettings.of(site.settings).eco_organisms
+        mapping = {key.strip().upper(): name for key, name in stored.items()}
+        default = (category.eco_organism or "").strip().lower() or None
+        wanted = organism.strip().lower() if organism else None
+        if wanted is None or wanted == default:
+            changed = mapping.pop(code, None) is not None
+        else:
+            changed = mapping.get(code) != wanted
+            mapping[code] = wanted
+        if not changed:
+            return site
+        update = SiteUpdate(settings=SiteSettingsUpdate(eco_organisms=mapping))
+        return await self.update(actor, site_id, update)
+
     async def _merged_settings(
         self, stored: dict[str, Any], update: SiteSettingsUpdate | None
     ) -> dict[str, Any]:

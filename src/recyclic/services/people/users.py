@@ -9,6 +9,7 @@ sites. Every change is audited; a role change or deactivation ends the user's se
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -59,6 +60,11 @@ class LastAdmin(Conflict):
     message = "C'est le dernier administrateur actif du site : nommez-en un autre d'abord."
 
 
+class UserAnonymized(Conflict):
+    code = "user_anonymized"
+    message = "Ce compte a été anonymisé : il ne peut plus recevoir de code PIN."
+
+
 class InvalidStatusTransition(Conflict):
     code = "invalid_status_transition"
 
@@ -76,6 +82,26 @@ _ALLOWED_STATUS = {
 }
 _AUDITED = ("full_name", "username", "email", "role", "status", "is_active", "site_id")
 _ANONYMOUS_NAME = "Utilisateur anonymisé"
+
+
+@dataclass(frozen=True, slots=True)
+class UserActions:
+    """What an actor may do to a user, by the rules above: the back office shows only these
+    buttons (the service checks each action again)."""
+
+    roles: tuple[Role, ...] = ()
+    change_role: bool = False
+    change_active: bool = False
+    set_pin: bool = False
+    anonymize: bool = False
+    move_site: bool = False
+    # The last active admin of the site: may not be demoted, deactivated nor anonymised.
+    last_admin: bool = False
+    is_self: bool = False
+
+    @property
+    def any(self) -> bool:
+        return self.change_role or self.change_active or self.set_pin or self.anonymize
 
 
 def _is_active_admin(user: User) -> bool:
@@ -115,6 +141,50 @@ class UserService:
         if user is None:
             raise UserNotFound()
         return user
+
+    async def pending(
+        self,
+        actor: User,
+        *,
+        site_id: uuid.UUID | None,
+        status: UserStatus,
+        limit: int,
+        cursor: str | None,
+        without_site: bool = False,
+    ) -> KeysetPage[User]:
+        """Registrations of the site in `status` (pending or rejected); a super admin may ask
+        for those no site has claimed (`without_site`)."""
+        require_role(actor, Role.ADMIN)
+        if without_site and not is_super_admin(actor):
+            raise SiteChangeForbidden()
+        scope = None if without_site else target_site(actor, site_id)
+        filters = UserFilters(status=status, without_site=without_site)
+        return await self.users.page(scope, filters, limit=limit, cursor=cursor)
+
+    async def actions(self, actor: User, target: User) -> UserActions:
+        """What `actor` may do to `target` (a user of their site, already loaded)."""
+        is_self = target.id == actor.id
+        if target.anonymized_at is not None or (
+            target.role == Role.SUPER_ADMIN and not is_super_admin(actor)
+        ):
+            return UserActions(is_self=is_self)
+        last_admin = (
+            _is_active_admin(target)
+            and target.site_id is not None
+            and await self.users.count_active_admins(target.site_id, excluding=target.id) == 0
+        )
+        approved = target.status == UserStatus.APPROVED
+        may_change = approved and not is_self and not last_admin
+        return UserActions(
+            roles=tuple(role for role in Role if role.rank <= actor.role.rank),
+            change_role=may_change,
+            change_active=may_change,
+            set_pin=True,
+            anonymize=not is_self and not last_admin,
+            move_site=approved and not is_self and not last_admin and is_super_admin(actor),
+            last_admin=last_admin,
+            is_self=is_self,
+        )
 
     async def create_user(self, actor: User, data: UserCreate) -> User:
         """An approved user, by Telegram id (or PIN only); approves a matching registration."""
@@ -256,6 +326,29 @@ class UserService:
         await self.audit.record(
             actor=actor,
             action="user.anonymize",
+            entity_type="user",
+            entity_id=target.id,
+            site_id=target.site_id,
+        )
+        return target
+
+    async def set_pin(self, actor: User, user_id: uuid.UUID, pin: str | None) -> User:
+        """Set (or, with None, remove) the PIN of a user of the site: a volunteer who forgot
+        theirs, or one without Telegram. Their PIN locks are lifted with it."""
+        target = await self.get_user(actor, user_id)
+        if target.role == Role.SUPER_ADMIN and not is_super_admin(actor):
+            raise CannotManageSuperAdmin()
+        if target.anonymized_at is not None:
+            raise UserAnonymized()
+        if pin is not None:
+            check_pin_strength(pin)
+        target.pin_hash = await hash_pin(pin) if pin is not None else None
+        target.pin_failed_attempts = 0
+        target.pin_locked_until = None
+        await self.users.update(target, {})
+        await self.audit.record(
+            actor=actor,
+            action="user.pin_set" if pin is not None else "user.pin_remove",
             entity_type="user",
             entity_id=target.id,
             site_id=target.site_id,

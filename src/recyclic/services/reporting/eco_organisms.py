@@ -169,11 +169,16 @@ class EcoExportService:
         figures = await category_figures(self.session, site, period)
         return EcoReport(site, period, organism, rows_for(figures, organism), self.now())
 
-    async def _ensure_known(self, site: Site, organism: str) -> None:
-        # A name no category and no site setting uses is a typing error, not an empty file.
+    async def known_organisms(self, site: Site) -> list[str]:
+        """The eco-organisms a category or the site's settings name, sorted."""
         known = {c.eco_organism.lower() for c in await self.categories.list(active_only=False)
                  if c.eco_organism}  # fmt: skip
         known |= set(eco_organism_mapping(site).values())
+        return sorted(known)
+
+    async def _ensure_known(self, site: Site, organism: str) -> None:
+        # A name no category and no site setting uses is a typing error, not an empty file.
+        known = set(await self.known_organisms(site))
         if organism not in known:
             raise UnknownEcoOrganism(
                 f"Éco-organisme inconnu : « {organism} » "

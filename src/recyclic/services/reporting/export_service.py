@@ -96,6 +96,10 @@ class ExportService:
         report = await self.eco_report(actor, site_id=site_id, period=period, organism=organism)
         return render(report, fmt)
 
+    async def known_eco_organisms(self, site: Site) -> list[str]:
+        """The eco-organisms this site reports to (for a choice of export)."""
+        return await EcoExportService(self.session, now=self.now).known_organisms(site)
+
     async def eco_report_for_site(
         self, site: Site, period: Period, organism: str | None
     ) -> EcoReport:

@@ -12,12 +12,36 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse
 
 from recyclic.models.user import Role
-from recyclic.web.admin import dashboard
+from recyclic.web.admin import (
+    audit,
+    cash_sessions,
+    categories,
+    closings,
+    dashboard,
+    exports,
+    journal,
+    people,
+    registers,
+    settings,
+    sync,
+)
 from recyclic.web.admin.nav import NAV
 from recyclic.web.admin.shell import AdminContext, admin_router, page_context, render
 
 # One line per page module.
-PAGE_MODULES = (dashboard,)
+PAGE_MODULES = (
+    dashboard,
+    exports,
+    cash_sessions,
+    closings,
+    journal,
+    registers,
+    people,
+    categories,
+    settings,
+    sync,
+    audit,
+)
 
 
 def _placeholder(role: Role) -> APIRouter:

@@ -5,6 +5,8 @@
 import htmx from "../vendor/htmx/htmx.esm.js";
 import { Api, ApiError, NetworkError, readCookie } from "./api.js";
 import { drawCharts } from "./admin_charts.js";
+import { installDownloads, setUpDownloads } from "./admin_downloads.js";
+import "./admin_forms.js";
 
 const api = new Api();
 const main = document.getElementById("admin-main");
@@ -136,6 +138,8 @@ document.addEventListener("htmx:afterSettle", (event) => {
 });
 
 htmx.onLoad((element) => drawCharts(element));
+htmx.onLoad((element) => setUpDownloads(element));
+installDownloads(api);
 
 document.addEventListener("click", async (event) => {
   const button = event.target.closest('[data-action="logout"]');
@@ -199,3 +203,9 @@ async function start() {
 }
 
 start();
+
+// A page's "Imprimer" button (a Z report): the browser's print dialog, admin.css's print
+// rules leave only the page's document.
+document.addEventListener("click", (event) => {
+  if (event.target.closest('[data-action="print"]')) window.print();
+});

@@ -163,5 +163,7 @@ export class Api {
 const ROLE_HOME = { operator: "/caisse", viewer: "/admin", admin: "/admin", super_admin: "/admin" };
 
 export function homeFor(user) {
+  // An operator on a workstation used for reception (/depots marks it) lands there.
+  if (user?.role === "operator" && localStorage.getItem("recyclic-poste") === "depots") return "/depots";
   return ROLE_HOME[user?.role] || "/connexion";
 }
