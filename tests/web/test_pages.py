@@ -72,6 +72,17 @@ async def test_the_service_worker_keeps_this_version_and_never_posts(
     assert 'url.pathname.startsWith("/api/")' in script
 
 
+def test_tablets_do_not_cache_the_back_office() -> None:
+    """The till's offline cache holds what the till and the reception desk need, not htmx,
+    Chart.js or the back office's own files."""
+    urls = asset_bundle().urls
+    assert "/assets/depots/app.js" in urls
+    assert "/assets/css/till.css" in urls
+    leaked = [url for url in urls if "admin" in url or "htmx" in url or "chartjs" in url]
+    assert leaked == []
+    assert (STATIC_DIR / "vendor" / "htmx").is_dir()
+
+
 async def test_every_precached_asset_is_served(client: httpx.AsyncClient) -> None:
     for url in asset_bundle().urls:
         response = await client.get(url)
