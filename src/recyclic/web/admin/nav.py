@@ -2,8 +2,8 @@
 
 Each entry names its path, its French label and the least role that may open it — the same
 role as the API route behind the page (api/permissions.py). The navigation shows a person only
-the entries their role opens. A page whose module is not written yet answers a "page à venir"
-placeholder (web/admin/__init__.py), so adding a page is: write its module, list its router.
+the entries their role opens. Adding a page is: write its module, list it in
+`web/admin/__init__.py`, add its entry here.
 """
 
 from __future__ import annotations
