@@ -25,6 +25,14 @@ function readTable(table) {
   return { labels, series };
 }
 
+// A category's label beside a horizontal bar is cut short rather than off the canvas: the
+// table beside the chart, and the tooltip, give it whole.
+const LABEL_CHARS = 26;
+function shortLabel(value) {
+  const label = String(this.getLabelForValue(value));
+  return label.length > LABEL_CHARS ? `${label.slice(0, LABEL_CHARS - 1)}…` : label;
+}
+
 function config(kind, unit, { labels, series }) {
   const format = (value) => `${NUMBER.format(value)}${unit ? ` ${unit}` : ""}`;
   const round = kind === "doughnut";
@@ -50,7 +58,7 @@ function config(kind, unit, { labels, series }) {
         legend: { display: round || series.length > 1, position: "bottom" },
         tooltip: { callbacks: { label: (item) => `${item.dataset.label} : ${format(round ? item.parsed : across ? item.parsed.x : item.parsed.y)}` } },
       },
-      scales: round ? {} : across ? { x: values, y: { stacked } } : { x: { stacked }, y: values },
+      scales: round ? {} : across ? { x: values, y: { stacked, ticks: { callback: shortLabel } } } : { x: { stacked }, y: values },
     },
   };
 }
