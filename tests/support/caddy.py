@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import ssl
 import subprocess
 import time
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.support.server import free_port
+from tests.support.server import free_port, terminate
 
 DEPLOY = Path(__file__).parents[2] / "deploy"
 
@@ -98,12 +97,4 @@ class CaddyProxy:
 
     def stop(self) -> int | None:
         """SIGTERM (as systemd does); returns Caddy's exit status."""
-        if self.process is None or self.process.poll() is not None:
-            return None
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            return self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=5)
-            return None
+        return terminate(self.process)

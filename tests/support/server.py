@@ -72,12 +72,18 @@ class RecyclicServer:
     def stop(self) -> int | None:
         """SIGTERM, as systemd would; SIGKILL if it does not stop in 15 s. Returns the exit
         status (None when it was not running)."""
-        if self.process is None or self.process.poll() is not None:
-            return None
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            return self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=5)
-            return None
+        return terminate(self.process)
+
+
+def terminate(process: subprocess.Popen[bytes] | None) -> int | None:
+    """SIGTERM, as systemd would; SIGKILL if the process does not stop in 15 s. Returns the
+    exit status (None when it was not running or had to be killed)."""
+    if process is None or process.poll() is not None:
+        return None
+    process.send_signal(signal.SIGTERM)
+    try:
+        return process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+        return None
