@@ -395,3 +395,33 @@ async def test_a_ticket_without_payment_is_stored_whole(shop: Shop, session_id: 
     stored = await shop.cashier_client.get(f"/api/v1/sales/{sale['id']}")
     assert stored.json()["items"][0]["category"] == "LIV"
     assert stored.json()["number"] == sale["number"]
+
+
+async def test_refusals_come_in_fastapis_order(
+    shop: Shop, session_id: str, client: httpx.AsyncClient
+) -> None:
+    """POST /sales resolves its parameters by hand (api/deps.py, `OperatorBodyRoute`): the
+    answers and their precedence stay those of any other route."""
+    sales = "/api/v1/sales"
+    as_json = {"Content-Type": "application/json"}
+    # An unreadable body is refused before the token is looked at.
+    malformed = await client.post(sales, content=b'{"items": [', headers=as_json)
+    assert malformed.status_code == 422
+    assert malformed.json()["code"] == "validation_error"
+    not_utf8 = await client.post(sales, content=b'{"a": "\xff"}', headers=as_json)
+    assert not_utf8.status_code == 400
+    assert not_utf8.json()["code"] == "bad_request"
+    # Then the token, role and status; only then the fields.
+    anonymous = await client.post(sales, json={"items": []})
+    assert anonymous.status_code == 401
+    assert (await shop.viewer_client.post(sales, json={"items": []})).status_code == 403
+    empty = await shop.cashier_client.post(sales)
+    assert empty.status_code == 422
+    assert empty.json()["errors"] == [{"field": "", "message": "champ obligatoire"}]
+    fields = await shop.cashier_client.post(sales, json={"session_id": session_id, "items": []})
+    assert fields.status_code == 422
+    assert [e["field"] for e in fields.json()["errors"]] == ["items"]
+    as_text = await shop.cashier_client.post(
+        sales, content=b"{}", headers={"Content-Type": "text/plain"}
+    )
+    assert as_text.status_code == 422

@@ -7,11 +7,15 @@ hand-off that costs more than the work of these small functions.
 
 from __future__ import annotations
 
+import email.message
+import json
 import uuid
 from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Annotated, Any
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, HTTPException, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -117,6 +121,76 @@ async def get_operator_actor(
 
 # An operator (or above) as plain values: for routes whose services take an `ActingUser`.
 OperatorActor = Annotated[Actor, Depends(get_operator_actor)]
+
+
+class OperatorBodyRoute(APIRoute):
+    """The route class of the till's hot path (POST /sales): for an endpoint declared
+    `(data: <body model>, user: OperatorActor, session: SessionDep)`.
+
+    The declaration stays the documentation and the contract; at run time the three values
+    are produced here, in FastAPI's order and with FastAPI's answers, without its generic
+    dependency solver (a measurable share of a ticket's CPU): the body is read and decoded
+    first (unreadable: 400, malformed JSON: 422), then the unit of work opens and the token,
+    role and status are checked (401/403), then the body is validated against the model
+    (422), then the endpoint runs; the unit of work commits before the answer leaves.
+    """
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        field = self.body_field
+        if field is None or len(self.dependant.dependencies) != 2:
+            raise TypeError(f"{self.path}: expected (data, user: OperatorActor, session)")
+        endpoint = self.endpoint
+
+        async def handler(request: Request) -> Response:
+            body = await _decoded_body(request)
+            database: Database = request.app.state.database
+            async with database.unit_of_work() as session:
+                user = await get_operator_actor(request, session, await _bearer(request))
+                if body is _NO_BODY:
+                    data, errors = None, [_MISSING_BODY]
+                else:
+                    data, errors = field.validate(body, {}, loc=("body",))
+                if errors:
+                    raise RequestValidationError(errors, body=body)
+                response: Response = await endpoint(data, user, session)
+            return response
+
+        return handler
+
+
+_NO_BODY = object()
+_MISSING_BODY = {"type": "missing", "loc": ("body",), "msg": "Field required", "input": None}
+
+
+async def _decoded_body(request: Request) -> Any:
+    """The request body as FastAPI reads it for a JSON model: JSON-decoded when the content
+    type says JSON, the raw bytes otherwise (refused by validation), `_NO_BODY` if empty."""
+    raw = await request.body()
+    if not raw:
+        return _NO_BODY
+    content_type = request.headers.get("content-type")
+    if not content_type:
+        return raw
+    message = email.message.Message()
+    message["content-type"] = content_type
+    subtype = message.get_content_subtype()
+    if message.get_content_maintype() != "application" or not (
+        subtype == "json" or subtype.endswith("+json")
+    ):
+        return raw
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        error = {
+            "type": "json_invalid",
+            "loc": ("body", exc.pos),
+            "msg": "JSON decode error",
+            "input": {},
+            "ctx": {"error": exc.msg},
+        }
+        raise RequestValidationError([error], body=exc.doc) from exc
+    except ValueError as exc:  # not UTF-8 (or UTF-16/32) text
+        raise HTTPException(400, "There was an error parsing the body") from exc
 
 
 def require_role(minimum: Role) -> Callable[[User], Coroutine[Any, Any, User]]:

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse
 from recyclic.api.deps import (
     AdminUser,
     OperatorActor,
+    OperatorBodyRoute,
     SessionDep,
     SiteIdQuery,
     ViewerUser,
@@ -85,12 +86,6 @@ async def list_sales(
     return json_response(Page[SaleOut](items=[sale_out(v) for v in views], next_cursor=next_cursor))
 
 
-@router.post(
-    "",
-    response_model=SaleOut,
-    status_code=status.HTTP_201_CREATED,
-    responses={200: {"model": SaleOut, "description": "Renvoi identique : la vente existante"}},
-)
 async def create_sale(data: SaleCreate, user: OperatorActor, session: SessionDep) -> Response:
     """A ticket; replaying the same client id and content answers 200 with the existing one."""
     created = await SaleService(session).create_sale(user, data)
@@ -98,6 +93,19 @@ async def create_sale(data: SaleCreate, user: OperatorActor, session: SessionDep
         sale_out(created.view),
         status.HTTP_200_OK if created.replayed else status.HTTP_201_CREATED,
     )
+
+
+router.add_api_route(
+    "",
+    create_sale,
+    methods=["POST"],
+    response_model=SaleOut,
+    status_code=status.HTTP_201_CREATED,
+    responses={200: {"model": SaleOut, "description": "Renvoi identique : la vente existante"}},
+    # The till's hot path: the parameters above are resolved without FastAPI's generic
+    # solver, with the same answers (api/deps.py).
+    route_class_override=OperatorBodyRoute,
+)
 
 
 @router.get("/{sale_id}", response_model=SaleOut)
