@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Sequence
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, exists, func, insert, select, text, update
+from sqlalchemy import Table, bindparam, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,20 +31,6 @@ _LOCK_HEAD = (
     select(_HEADS.c.seq, _HEADS.c.hash)
     .where(_HEADS.c.site_id == bindparam("site_id"))
     .with_for_update()
-)
-_TICKET_CHECKS = select(
-    select(_SESSIONS.c.status)
-    .where(_SESSIONS.c.id == bindparam("session_id"))
-    .scalar_subquery()
-    .label("status"),
-    exists()
-    .where(
-        _CLOSINGS.c.site_id == bindparam("site_id"),
-        _CLOSINGS.c.starts_at <= bindparam("moment"),
-        _CLOSINGS.c.ends_at > bindparam("moment"),
-    )
-    .label("closed"),
-    exists().where(_SALES.c.id == bindparam("sale_id")).label("taken"),
 )
 
 
@@ -70,35 +56,6 @@ class JournalRepository:
             )
             row = (await self.session.execute(_LOCK_HEAD, params)).one()
         return int(row.seq), str(row.hash)
-
-    async def lock_head_for_ticket(
-        self,
-        site_id: uuid.UUID,
-        session_id: uuid.UUID,
-        moment: datetime,
-        sale_id: uuid.UUID,
-    ) -> tuple[int, str, str | None, bool, bool]:
-        """Lock the head, then re-read what may have changed since the ticket was validated:
-        (seq, hash, session status, period closed at `moment`, a sale with this id exists).
-
-        The checks are a second statement on purpose: in READ COMMITTED a statement that
-        waited for the row lock still sees the snapshot taken before the wait, so checks in
-        the locking statement itself could miss what the previous lock holder committed.
-        """
-        seq, head_hash = await self.lock_head(site_id)
-        row = (
-            await self.session.execute(
-                _TICKET_CHECKS,
-                {
-                    "session_id": session_id,
-                    "site_id": site_id,
-                    "moment": moment,
-                    "sale_id": sale_id,
-                },
-            )
-        ).one()
-        status = row[0].value if hasattr(row[0], "value") else row[0]
-        return seq, head_hash, status, bool(row[1]), bool(row[2])
 
     async def insert_entry(self, values: dict[str, Any]) -> None:
         """Append one entry (a constant statement: this is on the sale hot path)."""

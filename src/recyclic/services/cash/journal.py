@@ -127,14 +127,6 @@ class JournalService:
         seq, hash_ = await self.journal.lock_head(site_id)
         return HeadLock(site_id=site_id, seq=seq, hash=hash_)
 
-    async def lock_for_ticket(
-        self, site_id: uuid.UUID, session_id: uuid.UUID, moment: datetime, sale_id: uuid.UUID
-    ) -> tuple[int, str, str | None, bool, bool]:
-        """Take the site's append lock for a ticket, re-reading in the same round trip the
-        session's status, whether `moment` lies in a closed period and whether the sale id is
-        already taken."""
-        return await self.journal.lock_head_for_ticket(site_id, session_id, moment, sale_id)
-
     async def append(
         self,
         lock: HeadLock,

@@ -36,10 +36,15 @@ from recyclic.services.cash.errors import (
     SessionNotFound,
     UnknownCategory,
 )
-from recyclic.services.cash.journal import HeadLock, JournalService
+from recyclic.services.cash.journal import JournalService
 from recyclic.services.cash.pricing import PricedTicket, price_ticket, request_hash
 from recyclic.services.cash.sessions import DEFAULT_TIMEZONE, ensure_may_act_on
-from recyclic.services.cash.tickets import CreatedSale, SaleView, allowed_methods, write_ticket
+from recyclic.services.cash.tickets import (
+    CreatedSale,
+    SaleView,
+    allowed_methods,
+    write_checked_ticket,
+)
 from recyclic.services.people.sites import SiteNotFound
 from recyclic.utils.periods import custom_period, local_date, make_period
 
@@ -64,9 +69,9 @@ class SaleService:
         """A new ticket, or the existing one when the same id and content are replayed.
 
         Everything that can be checked is checked before taking the site's journal lock; under
-        the lock only what may have changed meanwhile is re-read (in the same round trip as
-        the lock), then the ticket and its journal entry are written. The lock is held for a
-        handful of statements: the till's throughput depends on it.
+        the lock only what may have changed meanwhile is re-read, by the very statement that
+        writes the ticket and its journal entry (nothing is written unless the re-checks
+        pass). The lock is held for two round trips: the till's throughput depends on it.
         """
         lines = [item.to_input() for item in data.items]
         payments = [payment.to_input() for payment in data.payments]
@@ -91,18 +96,6 @@ class SaleService:
         vat_rates = self._vat_rates({line.category for line in lines}, active_rates, settings)
         priced = price_ticket(lines, payments, allowed_methods=allowed_methods(settings))
 
-        seq, head_hash, status_now, closed, taken = await self.journal.lock_for_ticket(
-            site_id, data.session_id, sold_at, sale_id
-        )
-        if taken:
-            # A replay of this very ticket committed while we were validating.
-            replayed = await self._replay(sale_id, digest, scope)
-            assert replayed is not None
-            return replayed
-        if status_now != SessionStatus.OPENED.value:
-            raise SessionClosed()
-        if closed:
-            raise PeriodClosed()
         sale = Sale(
             id=sale_id,
             site_id=site_id,
@@ -118,13 +111,19 @@ class SaleService:
             received_at=now,
         )
         view = self._rows(sale, priced, vat_rates)
-        await write_ticket(
-            self.tickets,
-            HeadLock(site_id=site_id, seq=seq, hash=head_hash),
-            view,
-            kind="sale",
-            now=now,
-        )
+
+        lock = await self.journal.lock(site_id)
+        # Re-checked under the lock, in the writing statement itself: written only if they pass.
+        checks = await write_checked_ticket(self.tickets, lock, view, now=now)
+        if checks.id_taken:
+            # A replay of this very ticket committed while we were validating.
+            replayed = await self._replay(sale_id, digest, scope)
+            assert replayed is not None
+            return replayed
+        if checks.session_status != SessionStatus.OPENED.value:
+            raise SessionClosed()
+        if checks.period_closed:
+            raise PeriodClosed()
         return CreatedSale(view=view, replayed=False)
 
     async def _replay(

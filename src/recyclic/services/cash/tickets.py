@@ -12,7 +12,7 @@ from typing import Any
 
 from recyclic.models.sale import Sale, SaleLine, SalePayment
 from recyclic.repositories.sale_repository import columns_of
-from recyclic.repositories.ticket_repository import TicketRepository
+from recyclic.repositories.ticket_repository import TicketChecks, TicketRepository
 from recyclic.schemas.site import SiteSettings
 from recyclic.services.cash.journal import HeadLock, build_entry
 from recyclic.services.cash.journal_payloads import sale_journal_data
@@ -44,6 +44,27 @@ async def write_ticket(
     tickets: TicketRepository, lock: HeadLock, view: SaleView, *, kind: str, now: datetime
 ) -> None:
     """Write a sale or refund and chain its journal entry after the locked head."""
+    sale, lines, payments, entry = _ticket_rows(lock, view, kind=kind, now=now)
+    await tickets.write(sale, lines, payments, entry)
+    lock.seq, lock.hash = entry["seq"], entry["hash"]
+
+
+async def write_checked_ticket(
+    tickets: TicketRepository, lock: HeadLock, view: SaleView, *, now: datetime
+) -> TicketChecks:
+    """`write_ticket` for a new sale, in the same round trip as the re-checks under the lock
+    (`TicketRepository.write_checked`): nothing is written unless they pass."""
+    sale, lines, payments, entry = _ticket_rows(lock, view, kind="sale", now=now)
+    checks = await tickets.write_checked(sale, lines, payments, entry)
+    if checks.passed:
+        lock.seq, lock.hash = entry["seq"], entry["hash"]
+    return checks
+
+
+def _ticket_rows(
+    lock: HeadLock, view: SaleView, *, kind: str, now: datetime
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
+    """The ticket's rows as column dicts, and its journal entry chained after the head."""
     entry = build_entry(
         site_id=lock.site_id,
         seq=lock.seq + 1,
@@ -54,10 +75,9 @@ async def write_ticket(
         now=now,
     )
     view.sale.journal_seq = entry["seq"]
-    await tickets.write(
+    return (
         columns_of(view.sale),
         [columns_of(line) for line in view.lines],
         [columns_of(p) for p in view.payments],
         entry,
     )
-    lock.seq, lock.hash = entry["seq"], entry["hash"]
