@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from recyclic.core.exceptions import InvalidInput
 from recyclic.models.base import utcnow
 from recyclic.models.cash import SessionStatus
-from recyclic.models.sale import LineUnit, Sale, SaleLine, SalePayment, SaleStatus
+from recyclic.models.sale import LineUnit, Sale, SaleStatus
 from recyclic.models.site import Site
 from recyclic.models.user import Role, User
 from recyclic.repositories.base import KeysetPage
@@ -42,6 +42,7 @@ from recyclic.services.cash.sessions import DEFAULT_TIMEZONE, ensure_may_act_on
 from recyclic.services.cash.tickets import (
     CreatedSale,
     SaleView,
+    TicketRow,
     allowed_methods,
     write_checked_ticket,
 )
@@ -96,7 +97,7 @@ class SaleService:
         vat_rates = self._vat_rates({line.category for line in lines}, active_rates, settings)
         priced = price_ticket(lines, payments, allowed_methods=allowed_methods(settings))
 
-        sale = Sale(
+        sale = TicketRow(
             id=sale_id,
             site_id=site_id,
             session_id=data.session_id,
@@ -109,6 +110,7 @@ class SaleService:
             request_hash=digest,
             created_at=sold_at,
             received_at=now,
+            journal_seq=None,
         )
         view = self._rows(sale, priced, vat_rates)
 
@@ -168,10 +170,10 @@ class SaleService:
         return known
 
     @staticmethod
-    def _rows(sale: Sale, priced: PricedTicket, vat_rates: dict[str, int]) -> SaleView:
-        """The ticket's line and payment rows (transient objects, written by Core INSERTs)."""
+    def _rows(sale: TicketRow, priced: PricedTicket, vat_rates: dict[str, int]) -> SaleView:
+        """The ticket's line and payment rows (plain objects, written by Core INSERTs)."""
         lines = [
-            SaleLine(
+            TicketRow(
                 id=uuid.uuid4(),
                 sale_id=sale.id,
                 site_id=sale.site_id,
@@ -192,7 +194,7 @@ class SaleService:
             for position, line in enumerate(priced.lines, start=1)
         ]
         payments = [
-            SalePayment(
+            TicketRow(
                 id=uuid.uuid4(),
                 sale_id=sale.id,
                 site_id=sale.site_id,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from recyclic.models.sale import Sale, SaleLine, SalePayment
@@ -21,12 +22,23 @@ from recyclic.services.cash.pricing import BASE_PAYMENT_METHODS
 
 @dataclass(frozen=True, slots=True)
 class SaleView:
-    """A ticket with its lines and payments: ORM objects when just written, read-only rows
-    with the same column names when listed (rows are much cheaper to load)."""
+    """A ticket with its lines and payments: `TicketRow`s (or ORM objects, for a refund)
+    when just written, read-only rows with the same column names when listed (rows are much
+    cheaper to load)."""
 
     sale: Sale | Any
     lines: list[SaleLine] | list[Any]
     payments: list[SalePayment] | list[Any]
+
+
+class TicketRow(SimpleNamespace):
+    """A row of a new ticket, every column of its table as an attribute: all that the Core
+    INSERTs, the journal payload and the answer read. Building ORM instances that nothing
+    flushes cost a new sale more CPU than its pricing (measured)."""
+
+
+def _columns(row: Any) -> dict[str, Any]:
+    return dict(vars(row)) if isinstance(row, TicketRow) else columns_of(row)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +88,8 @@ def _ticket_rows(
     )
     view.sale.journal_seq = entry["seq"]
     return (
-        columns_of(view.sale),
-        [columns_of(line) for line in view.lines],
-        [columns_of(p) for p in view.payments],
+        _columns(view.sale),
+        [_columns(line) for line in view.lines],
+        [_columns(p) for p in view.payments],
         entry,
     )
