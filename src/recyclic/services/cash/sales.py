@@ -36,7 +36,7 @@ from recyclic.services.cash.errors import (
     SessionNotFound,
     UnknownCategory,
 )
-from recyclic.services.cash.journal import JournalService
+from recyclic.services.cash.journal import HeadLock, JournalService
 from recyclic.services.cash.pricing import PricedTicket, price_ticket, request_hash
 from recyclic.services.cash.sessions import DEFAULT_TIMEZONE, ensure_may_act_on
 from recyclic.services.cash.tickets import (
@@ -69,10 +69,11 @@ class SaleService:
     async def create_sale(self, actor: ActingUser, data: SaleCreate) -> CreatedSale:
         """A new ticket, or the existing one when the same id and content are replayed.
 
-        Everything that can be checked is checked before taking the site's journal lock; under
-        the lock only what may have changed meanwhile is re-read, by the very statement that
-        writes the ticket and its journal entry (nothing is written unless the re-checks
-        pass). The lock is held for two round trips: the till's throughput depends on it.
+        The site's journal lock is taken by the first query, which reads everything the
+        ticket is checked against; what may have changed while it waited for the lock is
+        re-read by the very statement that writes the ticket and its journal entry (nothing
+        is written unless the re-checks pass). Between the two, only Python work: the lock is
+        held for two round trips, and the till's throughput depends on it.
         """
         lines = [item.to_input() for item in data.items]
         payments = [payment.to_input() for payment in data.payments]
@@ -81,7 +82,8 @@ class SaleService:
         )
         scope = None if actor.role == Role.SUPER_ADMIN else actor.site_id
         sale_id = data.id or uuid.uuid4()
-        # The session, its site, and whether this id is already a stored sale: one query.
+        # The session, its site, whether this id is already a stored sale, and the site's
+        # journal head, locked: one query.
         till = await self.sessions.till_context(data.session_id, scope, sale_id)
         if data.id is not None and (till is None or till[5] is not None):
             replayed = await self._replay(data.id, digest, scope)
@@ -89,7 +91,17 @@ class SaleService:
                 return replayed
         if till is None:
             raise SessionNotFound()
-        site_id, status, cashier_id, opened_at, site_settings, _stored, active_rates = till
+        (
+            site_id,
+            status,
+            cashier_id,
+            opened_at,
+            site_settings,
+            _,
+            active_rates,
+            head_seq,
+            head_hash,
+        ) = till
         ensure_may_act_on(actor, cashier_id=cashier_id, status=status)
         settings = SiteSettings.of(site_settings)
         now = self.now()
@@ -114,7 +126,10 @@ class SaleService:
         )
         view = self._rows(sale, priced, vat_rates)
 
-        lock = await self.journal.lock(site_id)
+        if head_seq is None or head_hash is None:  # the site's first entry: a new head, locked
+            lock = await self.journal.lock(site_id)
+        else:
+            lock = HeadLock(site_id=site_id, seq=head_seq, hash=head_hash)
         # Re-checked under the lock, in the writing statement itself: written only if they pass.
         checks = await write_checked_ticket(self.tickets, lock, view, now=now)
         if checks.id_taken:
