@@ -23,8 +23,11 @@ from recyclic.api.v1 import (
 )
 
 api_router = APIRouter()
+# FastAPI tries the routes in this order, every one of them (a regular expression each) until
+# one matches: the health check and the till's sales come first, they are the most frequent.
 for router in (
     health.router,
+    sales.router,
     auth.router,
     auth.session_router,
     users.router,
@@ -33,7 +36,6 @@ for router in (
     cash.registers,
     cash.sessions,
     devices.router,
-    sales.router,
     stats.router,
     closings.router,
     closings.journal,
