@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, select, type_coerce
+from sqlalchemy import and_, case, delete, func, insert, select, text, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -92,7 +92,7 @@ def _sources(hour: HourOf) -> list[tuple[type[Base], list[Any], list[Any], list[
             [
                 Deposit.site_id,
                 hour(Deposit.created_at),
-                func.coalesce(Deposit.category, literal("")),
+                func.coalesce(Deposit.category, ""),
                 func.count(),
                 func.sum(func.coalesce(Deposit.quantity, 0)),
                 func.sum(func.coalesce(Deposit.weight_g, 0)),
@@ -158,3 +158,21 @@ class RollupRepository:
                 if have != want:
                     found.append(Drift(str(model.__tablename__), key, have, want))
         return found
+
+    async def rebuild(self) -> int:
+        """Rewrite every total from the rows (after a drift was found); returns how many
+        totals were written. Writers of sales and deposits wait until the transaction ends
+        (PostgreSQL: SHARE locks; SQLite: its single writer)."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            await self.session.execute(
+                text("LOCK TABLE sales, sale_lines, sale_payments, deposits IN SHARE MODE")
+            )
+        written = 0
+        for model, keys, computed, conditions in _sources(self._hour()):
+            width = len(keys)
+            columns = [column.name for column in model.__table__.columns]
+            await self.session.execute(delete(model))
+            recomputed = select(*computed).where(*conditions).group_by(*computed[:width])
+            result = await self.session.execute(insert(model).from_select(columns, recomputed))
+            written += max(result.rowcount or 0, 0)  # type: ignore[attr-defined]
+        return written

@@ -261,6 +261,9 @@ def upgrade() -> None:
             sa.PrimaryKeyConstraint(*rollup.keys, name=f"pk_{rollup.table}"),
         )
         op.execute(_backfill(rollup, dialect))
+        # Statistics now: until autovacuum comes by, the planner would guess the filled
+        # table empty (measured: the dashboard's year 280 ms instead of 110 ms).
+        op.execute(f"ANALYZE {rollup.table}")
         triggers = (
             _postgres_triggers(rollup) if dialect == "postgresql" else _sqlite_triggers(rollup)
         )
