@@ -125,9 +125,7 @@ async def measure(settings: Settings, args: argparse.Namespace) -> None:
             "sales_by_month": query(
                 lambda s, p: ReportRepository(s).sales_by_range(site.id, ranges)
             ),
-            "paid_by_method": query(
-                lambda s, p: ReportRepository(s).paid_by_method(site.id, p, ["cash", "card"])
-            ),
+            "paid_by_method": query(lambda s, p: ReportRepository(s).paid_by_method(site.id, p)),
             "deposits_breakdown": query(
                 lambda s, p: DepositRepository(s).validated_breakdown(in_period)
             ),

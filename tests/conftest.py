@@ -35,6 +35,7 @@ from tests.factories import (  # noqa: E402
 from tests.fakes.webdav_server import webdav_server  # noqa: E402, F401 - fixture
 from tests.support.databases import TestDatabase, prepare_test_database  # noqa: E402
 from tests.support.jobs import jobs  # noqa: E402, F401 - fixture
+from tests.support.rollups import assert_hourly_totals_match  # noqa: E402
 from tests.support.served import server, server_database  # noqa: E402, F401 - fixtures
 from tests.support.tcp_proxy import tcp_proxy_factory  # noqa: E402, F401 - fixture
 from tests.support.telegram import TEST_BOT_TOKEN, UNREACHABLE_TELEGRAM  # noqa: E402
@@ -81,6 +82,8 @@ async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
         transaction = await connection.begin()
         try:
             yield connection
+            if transaction.is_active:
+                await assert_hourly_totals_match(connection)
         finally:
             if transaction.is_active:
                 await transaction.rollback()

@@ -4,13 +4,15 @@ than the code — on SQLite and on PostgreSQL (when the suite runs on it)."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import insert, text
 from typer.testing import CliRunner
 
 from recyclic.cli import app
@@ -18,6 +20,7 @@ from recyclic.cli.db import EXIT_NEWER_DATABASE
 from recyclic.core.config import get_settings, normalize_database_url
 from recyclic.core.database import create_engine_from_settings
 from recyclic.core.migrations import alembic_config, schema_state, upgrade
+from recyclic.models.rollups import SaleHour
 from tests.factories import TEST_SECRET
 from tests.support.databases import TestDatabase, prepare_test_database
 
@@ -173,3 +176,54 @@ def test_downgrade_is_refused_in_production(target: TestDatabase, tmp_path: Path
     )
     assert result.exit_code == 1
     assert "restaurez la sauvegarde" in result.output
+
+
+def _add_stray_total(database: TestDatabase, tmp_path: Path) -> None:
+    """A total no sale accounts for (as a partial restore could leave)."""
+
+    async def work() -> None:
+        from recyclic.core.config import Settings
+
+        settings = Settings(
+            _env_file=None,  # type: ignore[call-arg]
+            data_dir=tmp_path,
+            database_url=normalize_database_url(database.url),
+            secret_key=TEST_SECRET,  # type: ignore[arg-type]
+        )
+        engine = create_engine_from_settings(settings)
+        try:
+            async with engine.begin() as connection:
+                await connection.execute(
+                    insert(SaleHour).values(
+                        site_id=uuid.uuid4(),
+                        hour=datetime(2026, 1, 5, 10, tzinfo=UTC),
+                        tickets=3,
+                        refunds=0,
+                        cents=4_500,
+                        change_cents=0,
+                    )
+                )
+        finally:
+            await engine.dispose()
+
+    asyncio.run(work())
+
+
+def test_check_totals_finds_a_wrong_total_and_repairs_it(
+    target: TestDatabase, tmp_path: Path
+) -> None:
+    env = _env(target, tmp_path / "data")
+    _migrate_to(target, tmp_path, "heads")
+    fine = _invoke(["db", "check-totals"], env)
+    assert fine.exit_code == 0, fine.output
+    assert "Totaux horaires exacts" in fine.output
+    _add_stray_total(target, tmp_path)
+    wrong = _invoke(["db", "check-totals"], env)
+    assert wrong.exit_code == 1
+    assert "sale_hours" in wrong.output
+    assert "enregistré (3, 0, 4500, 0)" in wrong.output
+    assert "--repair" in wrong.output
+    repaired = _invoke(["db", "check-totals", "--repair"], env)
+    assert repaired.exit_code == 0, repaired.output
+    assert "recalculés" in repaired.output
+    assert "Totaux horaires exacts" in _invoke(["db", "check-totals"], env).output

@@ -40,7 +40,13 @@ from tests.factories import TEST_SECRET, Factory, auth_headers
 from tests.support.caddy import CaddyProxy, caddy_executable
 from tests.support.databases import TestDatabase, postgres_url, prepare_test_database, redis_url
 from tests.support.server import RecyclicServer
-from tests.web.conftest import CHROMIUM_FLAGS, PIN, SCREENSHOTS, chromium_executable
+from tests.web.conftest import (
+    CHROMIUM_FLAGS,
+    PIN,
+    SCREENSHOTS,
+    chromium_executable,
+    french_browser_env,
+)
 from tests.web.till import wait_for_service_worker
 
 RECYCLIC = Path(sys.executable).parent / "recyclic"
@@ -351,7 +357,7 @@ async def _till_in_chromium(deployment: Deployment, telegram_id: int, register_i
             browser = await playwright.chromium.launch(
                 executable_path=executable,
                 args=[*CHROMIUM_FLAGS, resolve],
-                env={**os.environ, "HOME": str(home)},
+                env=french_browser_env(HOME=str(home)),
             )
             try:
                 context = await browser.new_context(

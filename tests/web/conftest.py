@@ -42,6 +42,12 @@ CHROMIUM_FLAGS = [
 PIN = "4821"
 
 
+def french_browser_env(**extra: str) -> dict[str, str]:
+    """Chromium draws its own widgets (date fields, validation bubbles) in the language of its
+    process, not the page's locale: French, as on the shop's tablets (with chromium-l10n)."""
+    return {**os.environ, "LANG": "fr_FR.UTF-8", "LANGUAGE": "fr", **extra}
+
+
 def chromium_executable() -> str | None:
     """Debian's chromium (or RECYCLIC_TEST_CHROMIUM)."""
     configured = os.environ.get("RECYCLIC_TEST_CHROMIUM")
@@ -125,7 +131,7 @@ async def browser(chromium_path: str) -> AsyncIterator[Any]:
 
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
-            executable_path=chromium_path, args=CHROMIUM_FLAGS
+            executable_path=chromium_path, args=CHROMIUM_FLAGS, env=french_browser_env()
         )
         yield browser
         await browser.close()

@@ -54,6 +54,8 @@ async def test_viewers_read_sessions_and_the_z_report(
     assert 'data-figure="net">12,00 €' in z
     assert 'data-figure="expected">62,00 €' in z
     assert "Espèces" in z
+    # Categories by their label, the code beside it.
+    assert '<th scope="row">Mobilier et literie <span class="muted">MOB</span></th>' in z
     assert "Association Ressourcerie" in z or "Ressourcerie des Lilas" in z
     assert 'data-action="print"' in z
     # A viewer sees no button that writes.

@@ -1,4 +1,4 @@
-"""`recyclic db …`: schema migrations."""
+"""`recyclic db …`: schema migrations, and the check of the hourly totals."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from recyclic.cli._runtime import fail, load_settings, open_database, run, safe_
 from recyclic.core import migrations
 from recyclic.core.config import Settings
 from recyclic.core.exceptions import RecyclicError
+from recyclic.repositories.rollup_repository import Drift
 from recyclic.services.operations.backup import Backup, backup_database
+from recyclic.services.operations.hourly_totals import HourlyTotalsService
 
 app = typer.Typer(help="Base de données : migrations du schéma.", no_args_is_help=True)
 
@@ -90,3 +92,42 @@ def downgrade(revision: str = typer.Argument(..., help="Révision cible, ou « b
 
     run(settings, work)
     typer.echo(f"Base de données ramenée à la révision {revision}.")
+
+
+@app.command("check-totals")
+def check_totals(
+    repair: bool = typer.Option(
+        False, "--repair", help="Recalculer les totaux à partir des ventes et des dépôts."
+    ),
+) -> None:
+    """Vérifie que les totaux horaires (tableau de bord, exports) égalent les ventes et les
+    dépôts qu'ils résument (sortie 1 sinon) ; --repair les recalcule."""
+    settings = load_settings()
+
+    async def work() -> tuple[list[Drift], int]:
+        async with open_database(settings) as database:
+            async with database.unit_of_work(write=False) as session:
+                drift = await HourlyTotalsService(session).check()
+            if not (drift and repair):
+                return drift, 0
+            async with database.unit_of_work() as session:
+                return drift, await HourlyTotalsService(session).rebuild()
+
+    drift, rebuilt = run(settings, work)
+    if not drift:
+        typer.echo("Totaux horaires exacts : ils égalent les ventes et les dépôts.")
+        return
+    for found in drift[:20]:
+        typer.echo(
+            f"{found.table} {', '.join(map(str, found.key))} : enregistré {found.stored}, "
+            f"recalculé {found.expected}"
+        )
+    if repair:
+        typer.echo(f"{len(drift)} total(aux) faux : {rebuilt} totaux recalculés.")
+        return
+    typer.secho(
+        f"{len(drift)} total(aux) faux : relancez avec --repair pour les recalculer.",
+        fg="red",
+        err=True,
+    )
+    raise typer.Exit(1)

@@ -18,6 +18,13 @@ from recyclic.models.imports import ImportCursor, ImportReject
 from recyclic.models.journal import Closing, ClosingKind, JournalEntry, JournalHead
 from recyclic.models.outbound_flow import OutboundDestination, OutboundFlow
 from recyclic.models.outbox import JobStatus, OutboxJob
+from recyclic.models.rollups import (
+    DepositCategoryHour,
+    DepositOriginHour,
+    PaymentHour,
+    SaleHour,
+    SaleLineHour,
+)
 from recyclic.models.sale import LineUnit, Sale, SaleLine, SalePayment, SaleStatus
 from recyclic.models.site import Site
 from recyclic.models.sync_log import SyncedFile, SyncLog, SyncStatus, SyncWatermark
@@ -36,6 +43,8 @@ __all__ = [
     "Closing",
     "ClosingKind",
     "Deposit",
+    "DepositCategoryHour",
+    "DepositOriginHour",
     "DepositStatus",
     "Destination",
     "DonorType",
@@ -50,10 +59,13 @@ __all__ = [
     "OutboundFlow",
     "OutboxJob",
     "PairedDevice",
+    "PaymentHour",
     "RefreshToken",
     "Role",
     "Sale",
+    "SaleHour",
     "SaleLine",
+    "SaleLineHour",
     "SalePayment",
     "SaleStatus",
     "SessionStatus",

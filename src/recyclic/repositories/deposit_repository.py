@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import enum
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select, union_all
 from sqlalchemy.sql.elements import ColumnElement
 
 from recyclic.models.deposit import AIProvider, Channel, Deposit, DepositStatus, DonorType
+from recyclic.models.rollups import DepositCategoryHour, DepositOriginHour
 from recyclic.repositories.base import BaseRepository, KeysetPage
+from recyclic.repositories.hourly import AnySelect, Part, blank_if_none, hours_and_edges
 
 
 @dataclass(slots=True)
@@ -70,6 +71,13 @@ class ProviderAccuracy:
     provider: str
     suggested: int
     first_choice_kept: int
+
+
+def _add(
+    totals: dict[str | None, tuple[int, int]], key: str | None, count: int, grams: int
+) -> None:
+    before = totals.get(key, (0, 0))
+    totals[key] = (before[0] + count, before[1] + grams)
 
 
 def _in_period(period: SitePeriod) -> ColumnElement[bool]:
@@ -161,18 +169,53 @@ class DepositRepository(BaseRepository[Deposit]):
         )
         return await self.all(statement)
 
+    def _validated_parts(
+        self, period: SitePeriod, totals: Part, hour: Any, columns: Sequence[Any]
+    ) -> list[AnySelect]:
+        """A period's validated deposits: `totals` over its whole hours (an hourly-totals
+        table), `columns` of the deposits themselves at its edges."""
+
+        def rows(within: Sequence[ColumnElement[bool]]) -> AnySelect:
+            return select(*columns).where(
+                Deposit.site_id == period.site_id,
+                Deposit.status == DepositStatus.VALIDATED,
+                *within,
+            )
+
+        return hours_and_edges(
+            period.start,
+            period.end,
+            totals=totals,
+            hour=hour,
+            rows=rows,
+            created_at=Deposit.created_at,
+        )
+
     async def validated_totals_by_category(self, period: SitePeriod) -> list[CategoryTotal]:
         """Count, quantity and weight of the validated deposits of a period, per category."""
+        hours = DepositCategoryHour
+        parts = self._validated_parts(
+            period,
+            lambda within: select(
+                hours.category, hours.deposits, hours.quantity, hours.weight_g
+            ).where(hours.site_id == period.site_id, *within),
+            hours.hour,
+            [
+                func.coalesce(Deposit.category, ""),
+                literal(1),
+                func.coalesce(Deposit.quantity, 0),
+                func.coalesce(Deposit.weight_g, 0),
+            ],
+        )
+        if not parts:
+            return []
+        shares = union_all(*parts).subquery()
+        category, count, quantity, weight = shares.c
         statement = (
-            select(
-                Deposit.category,
-                func.count(),
-                func.coalesce(func.sum(Deposit.quantity), 0),
-                func.coalesce(func.sum(Deposit.weight_g), 0),
-            )
-            .where(_in_period(period), Deposit.status == DepositStatus.VALIDATED)
-            .group_by(Deposit.category)
-            .order_by(Deposit.category)
+            select(category, func.sum(count), func.sum(quantity), func.sum(weight))
+            .group_by(category)
+            .having(func.sum(count) != 0)
+            .order_by(category)
         )
         rows = (await self.session.execute(statement)).all()
         return [
@@ -182,69 +225,59 @@ class DepositRepository(BaseRepository[Deposit]):
 
     async def validated_breakdown(self, period: SitePeriod) -> DepositBreakdown:
         """Count and weight of the validated deposits of a period per donor type and per
-        channel, and per AI provider the suggestions made and kept — one pass over the rows
-        with conditional sums (no GROUP BY: SQLite would sort every row to group them)."""
+        channel, and per AI provider the suggestions made and kept."""
+        hours = DepositOriginHour
         suggested = and_(Deposit.ai_category.is_not(None), Deposit.ai_provider.is_not(None))
-        columns: list[ColumnElement[Any]] = []
-        keys: list[tuple[str, str | None]] = []
-
-        def add(kind: str, key: enum.StrEnum | None, condition: ColumnElement[bool]) -> None:
-            columns.append(func.coalesce(func.sum(case((condition, 1), else_=0)), 0))
-            columns.append(func.coalesce(func.sum(case((condition, Deposit.weight_g), else_=0)), 0))
-            keys.append((kind, key.value if key is not None else None))
-
-        for donor in [*DonorType, None]:
-            add(
-                "donor",
-                donor,
-                Deposit.donor_type.is_(None) if donor is None else Deposit.donor_type == donor,
-            )
-        for channel in Channel:
-            add("channel", channel, Deposit.channel == channel)
-        for provider in AIProvider:
-            add("suggested", provider, and_(suggested, Deposit.ai_provider == provider))
-            add(
-                "kept",
-                provider,
-                and_(
-                    suggested,
-                    Deposit.ai_provider == provider,
-                    Deposit.ai_first_choice_kept.is_(True),
-                ),
-            )
-        statement = select(*columns).where(
-            _in_period(period), Deposit.status == DepositStatus.VALIDATED
+        parts = self._validated_parts(
+            period,
+            lambda within: select(
+                hours.donor_type,
+                hours.channel,
+                hours.ai_provider,
+                hours.deposits,
+                hours.weight_g,
+                hours.ai_suggested,
+                hours.ai_kept,
+            ).where(hours.site_id == period.site_id, *within),
+            hours.hour,
+            [
+                blank_if_none(Deposit.donor_type),
+                blank_if_none(Deposit.channel),
+                blank_if_none(Deposit.ai_provider),
+                literal(1),
+                func.coalesce(Deposit.weight_g, 0),
+                case((suggested, 1), else_=0),
+                case((and_(suggested, Deposit.ai_first_choice_kept.is_(True)), 1), else_=0),
+            ],
         )
-        row = (await self.session.execute(statement)).one()
-        found = DepositBreakdown()
-        for n, (kind, key) in enumerate(keys):
-            count, grams = int(row[2 * n] or 0), int(row[2 * n + 1] or 0)
-            if kind == "donor":
-                found.donors[key] = (count, grams)
-            elif kind == "channel":
-                found.channels[key] = (count, grams)
-            elif kind == "suggested":
-                found.suggested[str(key)] = count
-            else:
-                found.kept[str(key)] = count
+        found = DepositBreakdown(
+            donors=dict.fromkeys([*(d.value for d in DonorType), None], (0, 0)),
+            channels={c.value: (0, 0) for c in Channel},
+            suggested={p.value: 0 for p in AIProvider},
+            kept={p.value: 0 for p in AIProvider},
+        )
+        if not parts:
+            return found
+        shares = union_all(*parts).subquery()
+        donor, channel, provider, *values = shares.c
+        statement = select(donor, channel, provider, *(func.sum(v) for v in values)).group_by(
+            donor, channel, provider
+        )
+        for donor_type, channel_key, ai_provider, count, grams, made, kept in (
+            await self.session.execute(statement)
+        ).all():
+            _add(found.donors, donor_type or None, int(count), int(grams))
+            _add(found.channels, channel_key or None, int(count), int(grams))
+            if ai_provider:
+                found.suggested[ai_provider] = found.suggested.get(ai_provider, 0) + int(made)
+                found.kept[ai_provider] = found.kept.get(ai_provider, 0) + int(kept)
         return found
 
     async def ai_accuracy_by_provider(self, period: SitePeriod) -> list[ProviderAccuracy]:
         """Validated deposits the AI made a suggestion for, and how many kept its first choice."""
-        kept = func.sum(case((Deposit.ai_first_choice_kept.is_(True), 1), else_=0))
-        statement = (
-            select(Deposit.ai_provider, func.count(), func.coalesce(kept, 0))
-            .where(
-                _in_period(period),
-                Deposit.status == DepositStatus.VALIDATED,
-                Deposit.ai_category.is_not(None),
-                Deposit.ai_provider.is_not(None),
-            )
-            .group_by(Deposit.ai_provider)
-            .order_by(Deposit.ai_provider)
-        )
-        rows = (await self.session.execute(statement)).all()
+        origin = await self.validated_breakdown(period)
         return [
-            ProviderAccuracy(str(provider), int(count), int(hits or 0))
-            for provider, count, hits in rows
+            ProviderAccuracy(provider, count, origin.kept.get(provider, 0))
+            for provider, count in sorted(origin.suggested.items())
+            if count
         ]

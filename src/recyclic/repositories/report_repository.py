@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Date, case, cast, func, literal, select, text, union_all
@@ -17,7 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from recyclic.models.category import Category
+from recyclic.models.rollups import PaymentHour, SaleHour, SaleLineHour
 from recyclic.models.sale import Sale, SaleLine, SalePayment
+from recyclic.repositories.hourly import AnySelect, hours_and_edges
 from recyclic.utils.periods import Period, offset_segments
 
 
@@ -83,6 +86,28 @@ def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
+def _ticket_totals(site_id: uuid.UUID, n: int, within: Sequence[ColumnElement[bool]]) -> AnySelect:
+    """Range `n`'s whole hours: tickets, refunds, net total, change."""
+    return select(
+        literal(n),
+        func.sum(SaleHour.tickets),
+        func.sum(SaleHour.refunds),
+        func.sum(SaleHour.cents),
+        func.sum(SaleHour.change_cents),
+    ).where(SaleHour.site_id == site_id, *within)
+
+
+def _ticket_rows(site_id: uuid.UUID, n: int, within: Sequence[ColumnElement[bool]]) -> AnySelect:
+    """The same sums over range `n`'s tickets at its edges."""
+    return select(
+        literal(n),
+        func.count(),
+        func.sum(case((Sale.refund_of.is_not(None), 1), else_=0)),
+        func.sum(Sale.total_cents),
+        func.sum(Sale.change_cents),
+    ).where(Sale.site_id == site_id, *within)
+
+
 class ReportRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -104,25 +129,49 @@ class ReportRepository:
     ) -> list[SoldTotal]:
         """Items, weight and money of the sale lines made in [starts_at, ends_at), per category.
 
-        A line without a weight weighs quantity × its category's default unit weight: the lines
-        are summed first (weighed grams, and units without a weight), and the default applies
-        to those sums — one pass over the lines, then a join on the few category rows.
+        Whole hours come from the hourly totals, the minutes at the edges from the lines. A line
+        without a weight weighs quantity × its category's default unit weight: grams weighed
+        and units sold without a weight are summed apart, and the default applies to those
+        sums — a join on the few category rows, so a changed default applies to the past too.
         """
-        unweighed = func.sum(case((SaleLine.weight_g.is_(None), SaleLine.quantity), else_=0))
+
+        def totals(within: Sequence[ColumnElement[bool]]) -> AnySelect:
+            hours = SaleLineHour
+            return select(
+                hours.category, hours.items, hours.weighed_g, hours.unweighed_units, hours.cents
+            ).where(hours.site_id == site_id, *within)
+
+        def rows(within: Sequence[ColumnElement[bool]]) -> AnySelect:
+            line = SaleLine
+            return select(
+                line.category,
+                line.quantity,
+                func.coalesce(line.weight_g, 0),
+                case((line.weight_g.is_(None), line.quantity), else_=0),
+                line.line_total_cents,
+            ).where(line.site_id == site_id, *within)
+
+        parts = hours_and_edges(
+            starts_at,
+            ends_at,
+            totals=totals,
+            hour=SaleLineHour.hour,
+            rows=rows,
+            created_at=SaleLine.created_at,
+        )
+        if not parts:
+            return []
+        shares = union_all(*parts).subquery()
+        category, items, weighed, unweighed, cents = shares.c
         sums = (
             select(
-                SaleLine.category.label("category"),
-                func.sum(SaleLine.quantity).label("items_sold"),
-                func.coalesce(func.sum(SaleLine.weight_g), 0).label("weighed"),
-                unweighed.label("unweighed"),
-                func.sum(SaleLine.line_total_cents).label("cents"),
+                category.label("category"),
+                func.sum(items).label("items_sold"),
+                func.sum(weighed).label("weighed"),
+                func.sum(unweighed).label("unweighed"),
+                func.sum(cents).label("cents"),
             )
-            .where(
-                SaleLine.site_id == site_id,
-                SaleLine.created_at >= starts_at,
-                SaleLine.created_at < ends_at,
-            )
-            .group_by(SaleLine.category)
+            .group_by(category)
             .subquery()
         )
         default_weight = func.coalesce(Category.default_unit_weight_g, 0)
@@ -132,8 +181,8 @@ class ReportRepository:
             sums.c.weighed + sums.c.unweighed * default_weight,
             sums.c.cents,
         ).join(Category, Category.code == sums.c.category)
-        rows = (await self.session.execute(statement)).all()
-        return [SoldTotal(str(c), int(i or 0), int(g or 0), int(m or 0)) for c, i, g, m in rows]
+        found = (await self.session.execute(statement)).all()
+        return [SoldTotal(str(c), int(i or 0), int(g or 0), int(m or 0)) for c, i, g, m in found]
 
     def _payments_in(self, site_id: uuid.UUID, period: Period) -> tuple[ColumnElement[bool], ...]:
         return (
@@ -216,54 +265,58 @@ class ReportRepository:
         self, site_id: uuid.UUID, ranges: Sequence[tuple[datetime, datetime]]
     ) -> list[RangeSales]:
         """Tickets of each [start, end) range (a local day or month, cut by the caller): sales
-        and refunds counted apart, net total, change. One statement, a range aggregate per
-        range (UNION ALL): each is a covering-index range scan of `ix_sales_site_created`, and
-        no per-ticket date is ever computed or sorted."""
-        if not ranges:
-            return []
-        refunds = func.coalesce(func.sum(case((Sale.refund_of.is_not(None), 1), else_=0)), 0)
-        parts = [
-            select(
-                literal(n).label("n"),
-                func.count().label("tickets"),
-                refunds.label("refunds"),
-                func.coalesce(func.sum(Sale.total_cents), 0).label("cents"),
-                func.coalesce(func.sum(Sale.change_cents), 0).label("change"),
-            ).where(Sale.site_id == site_id, Sale.created_at >= start, Sale.created_at < end)
-            for n, (start, end) in enumerate(ranges)
-        ]
-        statement = parts[0] if len(parts) == 1 else union_all(*parts)
-        rows = {int(n): row for n, *row in (await self.session.execute(statement)).all()}
-        found = []
-        for n in range(len(ranges)):
-            tickets, refunded, cents, change = (int(v or 0) for v in rows.get(n, (0, 0, 0, 0)))
-            found.append(RangeSales(tickets - refunded, refunded, cents, change))
-        return found
+        and refunds counted apart, net total, change. One statement: per range, the sum of its
+        whole hours' totals and of the tickets at its edges, if any."""
 
-    async def paid_by_method(
-        self, site_id: uuid.UUID, period: Period, known: Sequence[str]
-    ) -> dict[str, int]:
+        parts: list[AnySelect] = []
+        for n, (start, end) in enumerate(ranges):
+            parts += hours_and_edges(
+                start,
+                end,
+                totals=partial(_ticket_totals, site_id, n),
+                hour=SaleHour.hour,
+                rows=partial(_ticket_rows, site_id, n),
+                created_at=Sale.created_at,
+            )
+        sums = [[0, 0, 0, 0] for _ in ranges]
+        if parts:
+            for n, *values in (await self.session.execute(union_all(*parts))).all():
+                for i, value in enumerate(values):
+                    sums[int(n)][i] += int(value or 0)
+        return [
+            RangeSales(tickets - refunds, refunds, cents, change)
+            for tickets, refunds, cents, change in sums
+        ]
+
+    async def paid_by_method(self, site_id: uuid.UUID, period: Period) -> dict[str, int]:
         """What was handed over per payment method in the period (negative: given back in a
-        refund); the change given back on cash is not taken off here.
+        refund); the change given back on cash is not taken off here. Methods whose total is
+        nil are left out."""
 
-        The `known` methods are summed side by side in one pass over the payments' covering
-        index (no GROUP BY: SQLite would sort every payment to group them); any other method
-        found is then summed by a GROUP BY limited to those rare rows."""
-        amount = SalePayment.amount_cents
-        known = list(dict.fromkeys(known))
-        sums = [
-            func.coalesce(func.sum(case((SalePayment.method == m, amount), else_=0)), 0)
-            for m in known
-        ]
-        others = func.count(case((SalePayment.method.not_in(known), 1)))
-        in_period = self._payments_in(site_id, period)
-        row = (await self.session.execute(select(*sums, others).where(*in_period))).one()
-        totals = {method: int(cents or 0) for method, cents in zip(known, row, strict=False)}
-        if row[-1]:
-            rest = await self.session.execute(
-                select(SalePayment.method, func.coalesce(func.sum(amount), 0))
-                .where(*in_period, SalePayment.method.not_in(known))
+        def totals(within: Sequence[ColumnElement[bool]]) -> AnySelect:
+            return (
+                select(PaymentHour.method, func.sum(PaymentHour.cents))
+                .where(PaymentHour.site_id == site_id, *within)
+                .group_by(PaymentHour.method)
+            )
+
+        def rows(within: Sequence[ColumnElement[bool]]) -> AnySelect:
+            return (
+                select(SalePayment.method, func.sum(SalePayment.amount_cents))
+                .where(SalePayment.site_id == site_id, *within)
                 .group_by(SalePayment.method)
             )
-            totals.update({str(method): int(cents) for method, cents in rest})
-        return {method: cents for method, cents in totals.items() if cents}
+
+        parts = hours_and_edges(
+            period.starts_at,
+            period.ends_at,
+            totals=totals,
+            hour=PaymentHour.hour,
+            rows=rows,
+            created_at=SalePayment.created_at,
+        )
+        totals_by_method: dict[str, int] = {}
+        if parts:
+            for method, cents in (await self.session.execute(union_all(*parts))).all():
+                totals_by_method[str(method)] = totals_by_method.get(str(method), 0) + int(cents)
+        return {method: cents for method, cents in totals_by_method.items() if cents}

@@ -20,7 +20,6 @@ from recyclic.models.user import User
 from recyclic.repositories.cash_repository import CashSessionRepository
 from recyclic.repositories.deposit_repository import DepositRepository, SitePeriod
 from recyclic.repositories.report_repository import ReportRepository
-from recyclic.services.cash.pricing import BASE_PAYMENT_METHODS
 from recyclic.services.reporting.accounting import METHOD_LABELS
 from recyclic.services.reporting.figures import CategoryFigures, category_figures
 from recyclic.services.reporting.stats import Accuracy, StatsService
@@ -242,8 +241,7 @@ class DashboardService:
             Bucket(start, _bucket_label(start, daily), row.sales, row.refunds, row.cents)
             for start, row in zip(starts, sold, strict=True)
         ]
-        known = [*sorted(BASE_PAYMENT_METHODS), *METHOD_LABELS]
-        paid = await self.reports.paid_by_method(site.id, period, known)
+        paid = await self.reports.paid_by_method(site.id, period)
         # The change given back is cash leaving the drawer: takings are net of it.
         paid["cash"] = paid.get("cash", 0) - sum(row.change_cents for row in sold)
         methods = _breakdown({m: (0, c) for m, c in paid.items() if c}, METHOD_LABELS)

@@ -17,6 +17,7 @@ from recyclic.models.cash import SessionStatus
 from recyclic.services.cash.errors import SessionNotFound
 from recyclic.services.cash.sessions import CashService
 from recyclic.services.cash.z_report import PAYMENT_LABELS
+from recyclic.services.catalog.categories import CategoryService
 from recyclic.utils.formatting import format_percent
 from recyclic.web.admin.people import Blank
 from recyclic.web.admin.shell import ViewerPage, admin_router, render
@@ -81,6 +82,7 @@ async def session_detail(
         # A super admin on this site's pages: another site's session is that site's.
         raise SessionNotFound()
     names = await cash.cashier_names([cash_session])
+    categories = await CategoryService(session).list_categories(include_inactive=True)
     return render(
         ctx,
         "admin/session.html",
@@ -88,5 +90,6 @@ async def session_detail(
         report=report,
         cashier=names.get(cash_session.cashier_id, ""),
         payment_labels=PAYMENT_LABELS,
+        category_labels={c.code: c.label for c in categories},
         percent=format_percent,
     )
