@@ -12,7 +12,7 @@ router = APIRouter(prefix="/categories", tags=["catégories"])
 _ADMIN_ERRORS: dict[int | str, dict[str, object]] = {
     401: {"description": "Non authentifié"},
     403: {"description": "Rôle insuffisant"},
-    404: {"description": "Introuvable (ou autre site)"},
+    404: {"description": "Catégorie inconnue"},
     409: {"description": "Code déjà utilisé"},
 }
 
