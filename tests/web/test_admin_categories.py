@@ -151,3 +151,72 @@ async def test_a_wrong_value_is_shown_in_the_form_and_nothing_is_written(
     )
     assert response.status_code == 422
     assert response.json()["detail"] == "Le prix minimum dépasse le prix maximum."
+
+
+NEW = {
+    **FORM,
+    "code": "velo",
+    "family": "Mob",
+    "weee_category": "",
+    "flow": "",
+    "label": "Vélos et trottinettes",
+    "default_unit_weight_kg": "14",
+    "site_eco_organism": "ecomaison",
+}
+
+
+async def test_an_admin_creates_a_category_once(
+    client: httpx.AsyncClient, factory: Factory, database: Database
+) -> None:
+    site = await factory.site()
+    admin = await factory.user(site, role=Role.ADMIN)
+    operator = await factory.user(site, role=Role.OPERATOR)
+    listed = (await client.get("/admin/categories", headers=auth_headers(admin))).text
+    assert 'href="/admin/categories/nouvelle"' in listed
+    empty = await client.get("/admin/categories/nouvelle", headers=auth_headers(admin))
+    assert empty.status_code == 200
+    assert 'hx-post="/admin/categories/nouvelle"' in empty.text
+    assert '<option value="EEE">' in empty.text  # the families known, to pick from
+    refused = await client.post(
+        "/admin/categories/nouvelle", data=NEW, headers=write_headers(client, operator)
+    )
+    assert refused.status_code == 403
+
+    created = await client.post(
+        "/admin/categories/nouvelle", data=NEW, headers=write_headers(client, admin)
+    )
+    assert created.status_code == 200, created.text
+    assert "Catégorie « Vélos et trottinettes » enregistrée." in created.text
+    assert 'data-category="VELO"' in created.text
+    async with database.unit_of_work() as session:
+        category = await CategoryRepository(session).get_by_code("VELO")
+        assert category is not None
+        assert (category.family, category.default_unit_weight_g) == ("MOB", 14_000)
+        assert category.active
+        stored = await SiteRepository(session).get(site.id)
+        assert stored is not None
+        assert stored.settings["eco_organisms"]["VELO"] == "ecomaison"
+    api = {c["code"]: c for c in (await client.get("/api/v1/categories")).json()}
+    assert api["VELO"]["label"] == "Vélos et trottinettes"
+
+    # The same code again: said on the field, nothing written.
+    again = await client.post(
+        "/admin/categories/nouvelle",
+        data={**NEW, "label": "Autre"},
+        headers=write_headers(client, admin),
+    )
+    assert again.status_code == 422
+    assert 'id="e-code"' in again.text
+    assert "Ce code est déjà celui" in again.text
+    bad = await client.post(
+        "/admin/categories/nouvelle",
+        data={**NEW, "code": "vé lo", "weee_category": "9"},
+        headers=write_headers(client, admin),
+    )
+    assert bad.status_code == 422
+    assert 'id="e-code"' in bad.text
+    assert 'id="e-weee_category"' in bad.text
+    async with database.unit_of_work() as session:
+        category = await CategoryRepository(session).get_by_code("VELO")
+        assert category is not None
+        assert category.label == "Vélos et trottinettes"

@@ -10,7 +10,7 @@ from recyclic.core.config import Settings
 from recyclic.core.exceptions import RecyclicError
 from recyclic.repositories.rollup_repository import Drift
 from recyclic.services.operations.backup import Backup, backup_database
-from recyclic.services.operations.hourly_totals import HourlyTotalsService
+from recyclic.services.operations.hourly_totals import TABLE_COUNT, HourlyTotalsService
 
 app = typer.Typer(help="Base de données : migrations du schéma.", no_args_is_help=True)
 
@@ -104,16 +104,21 @@ def check_totals(
     dépôts qu'ils résument (sortie 1 sinon) ; --repair les recalcule."""
     settings = load_settings()
 
-    async def work() -> tuple[list[Drift], int]:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    async def work(bar: Progress) -> tuple[list[Drift], int]:
+        task = bar.add_task("Totaux horaires", total=TABLE_COUNT)
         async with open_database(settings) as database:
             async with database.unit_of_work(write=False) as session:
-                drift = await HourlyTotalsService(session).check()
+                drift = await HourlyTotalsService(session).check(lambda _: bar.advance(task))
             if not (drift and repair):
                 return drift, 0
             async with database.unit_of_work() as session:
                 return drift, await HourlyTotalsService(session).rebuild()
 
-    drift, rebuilt = run(settings, work)
+    # A year of a busy shop takes seconds per table: show where it is.
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()) as bar:
+        drift, rebuilt = run(settings, lambda: work(bar))
     if not drift:
         typer.echo("Totaux horaires exacts : ils égalent les ventes et les dépôts.")
         return

@@ -28,6 +28,8 @@ from recyclic.models.sale import Sale, SaleLine, SalePayment
 from recyclic.repositories.hourly import blank_if_none
 
 HourOf = Callable[[Any], ColumnElement[Any]]
+# The tables of hourly totals, in the order they are checked.
+TABLES = (SaleHour, SaleLineHour, PaymentHour, DepositCategoryHour, DepositOriginHour)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,9 +140,9 @@ class RollupRepository:
             func.strftime("%Y-%m-%d %H:00:00.000000", column), UTCDateTime()
         )
 
-    async def drift(self) -> list[Drift]:
+    async def drift(self, done: Callable[[str], None] | None = None) -> list[Drift]:
         """Every total whose stored value differs from the sum of its rows (totals at zero
-        and missing ones are the same thing)."""
+        and missing ones are the same thing). `done` is told each table checked."""
         found = []
         for model, keys, computed, conditions in _sources(self._hour()):
             width = len(keys)
@@ -157,6 +159,8 @@ class RollupRepository:
                 have, want = stored.get(key, zero), expected.get(key, zero)
                 if have != want:
                     found.append(Drift(str(model.__tablename__), key, have, want))
+            if done is not None:
+                done(str(model.__tablename__))
         return found
 
     async def rebuild(self) -> int:

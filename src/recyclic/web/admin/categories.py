@@ -1,9 +1,10 @@
 """Categories (`/admin/categories`): labels, prices, default unit weight, VAT rate, order,
 active flag, eco-organism — the installation's, and where the category reports on this site.
 
-Admins, like `PATCH /api/v1/categories/{code}`. Categories are shared by every site of the
-installation; a site only remaps the eco-organism (its settings). A category is never deleted:
-it is deactivated.
+Admins, like `POST /api/v1/categories` and `PATCH /api/v1/categories/{code}`. Categories are
+shared by every site of the installation; a site only remaps the eco-organism (its settings).
+A category is never deleted: it is deactivated. Its code never changes (exports and history
+refer to it), so it is typed once, in the form of a new category.
 """
 
 from __future__ import annotations
@@ -16,16 +17,19 @@ from pydantic import Field, field_validator
 
 from recyclic.api.deps import SessionDep, SettingsDep
 from recyclic.models.category import Category
-from recyclic.schemas.category import CategoryUpdate, VatRate
+from recyclic.schemas.category import CategoryCreate, CategoryUpdate, VatRate
 from recyclic.schemas.common import Euros, Kilograms, Schema
 from recyclic.schemas.site import SiteSettings
-from recyclic.services.catalog.categories import CategoryService
+from recyclic.services.catalog.categories import CategoryCodeTaken, CategoryService
 from recyclic.services.people.sites import SiteService
 from recyclic.web.admin.shell import AdminContext, AdminPage, admin_router, read_form, render
 
 router = admin_router()
 
 _NAME = r"^[a-z0-9_-]{1,64}$"
+_CODE = r"^[A-Z0-9][A-Z0-9-]{0,15}$"
+# What the form of a new category shows first.
+_NEW_VALUES = {"display_order": "500", "vat_rate": "0", "active": "1"}
 _DECIMALS = ("price_min", "price_max", "default_unit_weight_kg", "vat_rate")
 
 
@@ -58,18 +62,37 @@ class CategoryForm(Schema):
     def _name(cls, value: Any) -> Any:
         return (value.strip().lower() or None) if isinstance(value, str) else value
 
-    def update(self) -> CategoryUpdate:
+    def api_values(self) -> dict[str, Any]:
+        """The fields as the API's bodies read them: euros, kilograms and percents."""
         values = self.model_dump(exclude={"site_eco_organism"})
-        return CategoryUpdate.model_validate(
-            {
-                **values,
-                # The schema reads euros, kilograms and percents: give it back those units.
-                "price_min": _euros(values["price_min"]),
-                "price_max": _euros(values["price_max"]),
-                "default_unit_weight_kg": _kg(values["default_unit_weight_kg"]),
-                "vat_rate": str(Decimal(values["vat_rate"]).scaleb(-2)),
-            }
-        )
+        return {
+            **values,
+            "price_min": _euros(values["price_min"]),
+            "price_max": _euros(values["price_max"]),
+            "default_unit_weight_kg": _kg(values["default_unit_weight_kg"]),
+            "vat_rate": str(Decimal(values["vat_rate"]).scaleb(-2)),
+        }
+
+    def update(self) -> CategoryUpdate:
+        return CategoryUpdate.model_validate(self.api_values())
+
+
+class NewCategoryForm(CategoryForm):
+    """A new category: the edit form plus what never changes afterwards (code, family, WEEE
+    category, declaration flow)."""
+
+    code: str = Field(pattern=_CODE)
+    family: str = Field(pattern=_CODE)
+    weee_category: int | None = Field(None, ge=1, le=7)
+    flow: str | None = Field(None, max_length=16)
+
+    @field_validator("code", "family", "flow", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return (value.strip().upper() or None) if isinstance(value, str) else value
+
+    def create(self) -> CategoryCreate:
+        return CategoryCreate.model_validate(self.api_values())
 
 
 def _euros(cents: int | None) -> str | None:
@@ -126,6 +149,55 @@ async def _list(ctx: AdminContext, session: SessionDep, saved: str | None = None
 async def categories_page(ctx: AdminPage, session: SessionDep) -> HTMLResponse:
     """Every category, active or not, in display order."""
     return await _list(ctx, session)
+
+
+async def _families(session: SessionDep) -> list[str]:
+    categories = await CategoryService(session).list_categories(include_inactive=True)
+    return sorted({c.family for c in categories})
+
+
+@router.get("/admin/categories/nouvelle")
+async def new_category_form(ctx: AdminPage, session: SessionDep) -> HTMLResponse:
+    """The form of a new category (declared before `/{code}`: codes are upper case)."""
+    return render(
+        ctx,
+        "admin/category_form.html",
+        category=None,
+        families=await _families(session),
+        values=_NEW_VALUES,
+        errors={},
+    )
+
+
+@router.post("/admin/categories/nouvelle")
+async def create_category(
+    ctx: AdminPage, session: SessionDep, settings: SettingsDep
+) -> HTMLResponse:
+    """Create the category, then where it reports on this site; back to the list."""
+    form = await read_form(ctx.request, NewCategoryForm)
+    errors = form.errors
+    if form.data is not None:
+        try:
+            category = await CategoryService(session).create(ctx.user, form.data.create())
+        except CategoryCodeTaken:
+            errors = {"code": "Ce code est déjà celui d'une catégorie."}
+        else:
+            sites = SiteService(session, secret_key=settings.secret_key.get_secret_value())
+            ctx.site = await sites.set_eco_organism(
+                ctx.user, ctx.site.id, category.code, form.data.site_eco_organism
+            )
+            response = await _list(ctx, session, saved=category.label)
+            response.headers["HX-Push-Url"] = ctx.url("/admin/categories")
+            return response
+    return render(
+        ctx,
+        "admin/category_form.html",
+        status_code=422,
+        category=None,
+        families=await _families(session),
+        values=form.values,
+        errors=errors,
+    )
 
 
 @router.get("/admin/categories/{code}")
