@@ -35,7 +35,7 @@ from recyclic.jobs.context import JobContext
 from recyclic.jobs.runtime import JobRuntime
 from recyclic.services.ai.ai_service import AIService
 from recyclic.services.messaging.telegram_service import TelegramNotifier
-from recyclic.web.admin import router as admin_router
+from recyclic.web.admin import ROUTERS as ADMIN_ROUTERS
 from recyclic.web.assets import ASSETS_PREFIX, STATIC_DIR
 from recyclic.web.depots import router as depots_router
 from recyclic.web.pages import router as web_router
@@ -112,7 +112,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.include_router(api_router, prefix=API_PREFIX)
     app.include_router(web_router)
     app.include_router(depots_router)
-    app.include_router(admin_router)
+    for admin_router in ADMIN_ROUTERS:
+        app.include_router(admin_router)
     # Compressed: the first load of the till on a shop's slow line stays small.
     app.mount(
         ASSETS_PREFIX,

@@ -5,7 +5,7 @@ closing a 404."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -51,7 +51,8 @@ async def test_an_admin_closes_a_day_and_sees_the_grand_total(
         data={"kind": "daily", "date": today()},
     )
     assert done.status_code == 200, done.text
-    assert "Clôture journalière enregistrée" in done.text
+    day = date.fromisoformat(today())
+    assert f"Clôture journalière enregistrée ({day:%d/%m/%Y}), journal n° " in done.text
     assert done.text.count('<tr data-closing="') == 1
     assert "24,00 €" in done.text
     again = await client.post(

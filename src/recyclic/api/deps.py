@@ -5,7 +5,9 @@ Every dependency is `async def`: FastAPI runs plain `def` dependencies in a thre
 hand-off that costs more than the work of these small functions.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: FastAPI reads the signature of these
+# dependencies again for every route that uses them, and string annotations would be
+# eval()-ed each time (hundreds of times at start-up).
 
 import email.message
 import json

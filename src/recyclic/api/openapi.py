@@ -5,6 +5,10 @@ alike: our 422 body (not FastAPI's), 400 for an unreadable body, 413 for an over
 401/403 where a token is needed, 404 where an id is looked up, 409 on any write (a duplicate,
 a race only the database saw), 503 while the database is unreachable. Errors are always JSON,
 whatever the success type (receipts are text or HTML).
+
+Routes list their own error answers by description only (`{409: {"description": …}}`): the
+`ErrorBody` schema is added here. Naming the model on each route would make FastAPI build a
+validator per route and status at start-up, used for nothing but this document.
 """
 
 from __future__ import annotations

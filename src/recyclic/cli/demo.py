@@ -1,23 +1,33 @@
-"""`recyclic demo …`: demonstration data."""
+"""`recyclic demo …`: demonstration data.
+
+The demo services and rich (progress bars) load when a command here runs: every command,
+`recyclic serve` first, imports this module.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from recyclic.cli._runtime import load_settings, open_database, run
 from recyclic.cli.db import migrate
 from recyclic.core.config import Settings
 from recyclic.models.user import Role
-from recyclic.services.demo.bulk_deposits import BulkDepositsLoader, BulkOutboundFlowsLoader
-from recyclic.services.demo.bulk_sales import BulkReport, BulkSalesLoader
-from recyclic.services.demo.seed import DEMO_PIN, DemoService, DemoSummary
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from recyclic.services.demo.bulk_sales import BulkReport
+    from recyclic.services.demo.seed import DemoSummary
 
 app = typer.Typer(help="Données de démonstration.", no_args_is_help=True)
 
 
 async def seed_demo(settings: Settings) -> DemoSummary:
     """Migrate, then create the demo site and its users if missing."""
+    from recyclic.services.demo.seed import DemoService
+
     await migrate(settings)
     async with open_database(settings) as database, database.unit_of_work() as session:
         return await DemoService(session).seed(timezone=settings.timezone)
@@ -25,6 +35,8 @@ async def seed_demo(settings: Settings) -> DemoSummary:
 
 def print_demo_summary(summary: DemoSummary) -> None:
     """What was created, and how to log in."""
+    from recyclic.services.demo.seed import DEMO_PIN
+
     state = "créé" if summary.created else "déjà présent"
     typer.echo(f"Site de démonstration « {summary.site.name} » {state}.")
     for user in summary.users:
@@ -73,10 +85,21 @@ def seed(
 
 
 def _bar(label: str) -> Progress:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
     return Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
 
 
 async def _bulk_deposits(settings: Settings, count: int, days: int) -> int:
+    from recyclic.services.demo.bulk_deposits import BulkDepositsLoader
+    from recyclic.services.demo.seed import DemoService
+
     async with open_database(settings) as database, database.unit_of_work() as session:
         summary = await DemoService(session).seed(timezone=settings.timezone)
         volunteers = [u for u in summary.users if u.role == Role.OPERATOR]
@@ -88,6 +111,9 @@ async def _bulk_deposits(settings: Settings, count: int, days: int) -> int:
 
 
 async def _bulk_flows(settings: Settings, count: int, days: int) -> int:
+    from recyclic.services.demo.bulk_deposits import BulkOutboundFlowsLoader
+    from recyclic.services.demo.seed import DemoService
+
     async with open_database(settings) as database, database.unit_of_work() as session:
         summary = await DemoService(session).seed(timezone=settings.timezone)
         admin = next(u for u in summary.users if u.role == Role.ADMIN)
@@ -98,6 +124,9 @@ async def _bulk_flows(settings: Settings, count: int, days: int) -> int:
 
 
 async def _bulk_sales(settings: Settings, count: int, days: int) -> BulkReport:
+    from recyclic.services.demo.bulk_sales import BulkSalesLoader
+    from recyclic.services.demo.seed import DemoService
+
     async with open_database(settings) as database, database.unit_of_work() as session:
         summary = await DemoService(session).seed(timezone=settings.timezone)
         cashier = next(u for u in summary.users if u.role == Role.OPERATOR)

@@ -8,8 +8,6 @@ import json
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
-from rich.table import Table
 
 from recyclic.core.config import Settings, get_settings
 from recyclic.core.database import Database
@@ -85,6 +83,11 @@ def _print(checks: list[Check], as_json: bool) -> None:
             )
         )
         return
+    # rich (some fifty modules) loads for this table only: every command, `recyclic serve`
+    # first, imports this module.
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(title="Recyclic — diagnostic / health check", title_justify="left")
     table.add_column("Vérification / Check")
     table.add_column("État / Status")

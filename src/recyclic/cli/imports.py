@@ -1,31 +1,25 @@
-"""`recyclic import oressource`: bring a shop's history over from Oressource (MariaDB)."""
+"""`recyclic import oressource`: bring a shop's history over from Oressource (MariaDB).
+
+The importer and rich (progress bars) load when the command runs: every command, `recyclic
+serve` first, imports this module.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
 from recyclic.cli._runtime import load_settings, open_database, run
 from recyclic.cli.db import migrate
 from recyclic.core.config import Settings
-from recyclic.services.imports.oressource.importer import ImportReport, OressourceImport, Prepared
-from recyclic.services.imports.oressource.proposal import (
-    describe_origin,
-    describe_stakes,
-    render_mapping_file,
-)
-from recyclic.services.imports.reconciliation import ReconciledRow
 from recyclic.utils.formatting import format_euros, format_kg
+
+if TYPE_CHECKING:
+    from recyclic.services.imports.oressource.importer import ImportReport, Prepared
+    from recyclic.services.imports.reconciliation import ReconciledRow
 
 app = typer.Typer(help="Reprise de l'historique d'un autre logiciel.", no_args_is_help=True)
 
@@ -74,6 +68,8 @@ def _parse_day(value: str | None) -> date | None:
 
 
 async def _dry_run(settings: Settings, source: str, site: str, mapping: Path | None) -> None:
+    from recyclic.services.imports.oressource.importer import OressourceImport
+
     async with open_database(settings) as database:
         await migrate(settings)
         importer = OressourceImport(database.unit_of_work)
@@ -85,6 +81,12 @@ async def _dry_run(settings: Settings, source: str, site: str, mapping: Path | N
 
 
 def _print_dry_run(prepared: Prepared, mapping: Path | None) -> None:
+    from recyclic.services.imports.oressource.proposal import (
+        describe_origin,
+        describe_stakes,
+        render_mapping_file,
+    )
+
     reference = prepared.reference
     typer.echo(
         f"Oressource « {reference.shop_name or '?'} » ({prepared.source.address.display}) "
@@ -126,6 +128,17 @@ def _print_dry_run(prepared: Prepared, mapping: Path | None) -> None:
 async def _import(
     settings: Settings, source: str, site: str, mapping: Path, since: date | None
 ) -> None:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskID,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from recyclic.services.imports.oressource.importer import OressourceImport
+
     async with open_database(settings) as database:
         await migrate(settings)
         importer = OressourceImport(database.unit_of_work)

@@ -64,6 +64,8 @@ BasisPointsAsPercent = Annotated[
 class Schema(BaseModel):
     """Base of request and response bodies: unknown fields refused, ORM objects readable."""
 
+    # Built at import, unlike the answers below: FastAPI wraps a request body with settings
+    # of its own that pydantic warns about when the build happens later, outside FastAPI.
     model_config = ConfigDict(from_attributes=True, extra="forbid")
 
 
@@ -82,9 +84,13 @@ class PatchSchema(Schema):
 
 
 class ResponseSchema(BaseModel):
-    """Base of response bodies (tolerant of extra attributes on the source object)."""
+    """Base of response bodies (tolerant of extra attributes on the source object).
 
-    model_config = ConfigDict(from_attributes=True)
+    Built on first use (`defer_build`), not at import: FastAPI wraps every answer model again
+    for each route that returns it, and building them all at start-up was a good part of the
+    app's start-up time. A route's first request pays for its own models, once."""
+
+    model_config = ConfigDict(from_attributes=True, defer_build=True)
 
 
 ItemT = TypeVar("ItemT")
@@ -93,12 +99,16 @@ ItemT = TypeVar("ItemT")
 class Page(BaseModel, Generic[ItemT]):
     """One page of a list; pass `next_cursor` back as `?cursor=` for the next one."""
 
+    model_config = ConfigDict(defer_build=True)  # as ResponseSchema
+
     items: list[ItemT]
     next_cursor: str | None = None
 
 
 class ErrorBody(BaseModel):
     """Every error answer."""
+
+    model_config = ConfigDict(defer_build=True)  # as ResponseSchema
 
     detail: str = Field(description="Message en français, lisible par une personne.")
     code: str = Field(description="Code stable, pour les programmes.")
@@ -107,6 +117,8 @@ class ErrorBody(BaseModel):
 
 class FieldError(BaseModel):
     """One refused field of a 422."""
+
+    model_config = ConfigDict(defer_build=True)  # as ResponseSchema
 
     field: str = Field(description="Chemin du champ (`lines.0.quantity`), vide pour le corps.")
     message: str = Field(description="Ce qui ne va pas, en français.")

@@ -9,13 +9,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from recyclic.api.deps import AdminUser, SessionDep, SiteFilter
-from recyclic.schemas.common import ErrorBody, Page, ResponseSchema
+from recyclic.schemas.common import Page, ResponseSchema
 from recyclic.services.access.audit import AuditService
 
 router = APIRouter(
     prefix="/audit-logs",
     tags=["journal d'audit"],
-    responses={403: {"model": ErrorBody, "description": "Rôle insuffisant"}},
+    responses={403: {"description": "Rôle insuffisant"}},
 )
 
 

@@ -41,7 +41,6 @@ from recyclic.schemas.auth import (
     TokenResponse,
     WebAppLogin,
 )
-from recyclic.schemas.common import ErrorBody
 from recyclic.schemas.user import UserOut
 from recyclic.services.cash.devices import DeviceService
 from recyclic.services.people.auth import (
@@ -56,9 +55,9 @@ router = APIRouter(
     tags=["authentification"],
     dependencies=[Depends(limit_auth_by_ip)],
     responses={
-        401: {"model": ErrorBody, "description": "Identifiants invalides"},
-        403: {"model": ErrorBody, "description": "Inscription refusée ou compte désactivé"},
-        429: {"model": ErrorBody, "description": "Trop de tentatives (Retry-After)"},
+        401: {"description": "Identifiants invalides"},
+        403: {"description": "Inscription refusée ou compte désactivé"},
+        429: {"description": "Trop de tentatives (Retry-After)"},
     },
 )
 

@@ -29,16 +29,16 @@ from recyclic.schemas.cash import (
     SessionOpen,
     SessionOut,
 )
-from recyclic.schemas.common import ErrorBody, Page, TicketWidth
+from recyclic.schemas.common import Page, TicketWidth
 from recyclic.services.cash.sessions import CashService, SessionView
 from recyclic.services.cash.z_report import render_text
 from recyclic.utils.formatting import units_to_api
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorBody, "description": "Non authentifié"},
-    403: {"model": ErrorBody, "description": "Rôle insuffisant ou autre caissier"},
-    404: {"model": ErrorBody, "description": "Introuvable (ou autre site)"},
-    409: {"model": ErrorBody, "description": "Session déjà ouverte ou clôturée"},
+    401: {"description": "Non authentifié"},
+    403: {"description": "Rôle insuffisant ou autre caissier"},
+    404: {"description": "Introuvable (ou autre site)"},
+    409: {"description": "Session déjà ouverte ou clôturée"},
 }
 registers = APIRouter(prefix="/cash-registers", tags=["caisse"], responses=_ERRORS)
 sessions = APIRouter(prefix="/cash-sessions", tags=["caisse"], responses=_ERRORS)

@@ -6,15 +6,14 @@ from fastapi import APIRouter, Path, status
 
 from recyclic.api.deps import AdminUser, SessionDep
 from recyclic.schemas.category import CategoryCreate, CategoryOut, CategoryUpdate
-from recyclic.schemas.common import ErrorBody
 from recyclic.services.catalog.categories import CategoryService
 
 router = APIRouter(prefix="/categories", tags=["catégories"])
 _ADMIN_ERRORS: dict[int | str, dict[str, object]] = {
-    401: {"model": ErrorBody},
-    403: {"model": ErrorBody},
-    404: {"model": ErrorBody},
-    409: {"model": ErrorBody},
+    401: {"description": "Non authentifié"},
+    403: {"description": "Rôle insuffisant"},
+    404: {"description": "Catégorie inconnue"},
+    409: {"description": "Code déjà utilisé"},
 }
 
 

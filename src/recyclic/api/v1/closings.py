@@ -11,17 +11,17 @@ from fastapi.responses import PlainTextResponse
 from recyclic.api.deps import AdminUser, SessionDep, SiteIdQuery, ViewerUser
 from recyclic.models.journal import ClosingKind
 from recyclic.schemas.closing import ClosingCreate, ClosingOut, JournalVerifyOut
-from recyclic.schemas.common import ErrorBody, Page, TicketWidth
+from recyclic.schemas.common import Page, TicketWidth
 from recyclic.services.access.scope import target_site
 from recyclic.services.cash.closings import ClosingService
 from recyclic.services.cash.journal import JournalService
 from recyclic.services.cash.z_report import render_closing_text
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorBody},
-    403: {"model": ErrorBody},
-    404: {"model": ErrorBody},
-    409: {"model": ErrorBody, "description": "Période déjà clôturée ou session ouverte"},
+    401: {"description": "Non authentifié"},
+    403: {"description": "Rôle insuffisant"},
+    404: {"description": "Introuvable (ou autre site)"},
+    409: {"description": "Période déjà clôturée ou session ouverte"},
 }
 router = APIRouter(prefix="/closings", tags=["clôtures"], responses=_ERRORS)
 journal = APIRouter(prefix="/journal", tags=["clôtures"], responses=_ERRORS)

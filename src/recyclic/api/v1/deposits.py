@@ -18,7 +18,7 @@ from recyclic.api.deps import (
 )
 from recyclic.api.uploads import UnsupportedMediaType, media_type, read_json, read_upload
 from recyclic.models.deposit import DepositStatus
-from recyclic.schemas.common import ErrorBody, Page
+from recyclic.schemas.common import Page
 from recyclic.schemas.deposit import (
     Alternative,
     ClassificationOut,
@@ -34,17 +34,17 @@ router = APIRouter(
     prefix="/deposits",
     tags=["dépôts"],
     responses={
-        401: {"model": ErrorBody, "description": "Non authentifié"},
-        403: {"model": ErrorBody, "description": "Rôle insuffisant, ou dépôt d'une autre personne"},
-        404: {"model": ErrorBody, "description": "Introuvable (ou autre site)"},
+        401: {"description": "Non authentifié"},
+        403: {"description": "Rôle insuffisant, ou dépôt d'une autre personne"},
+        404: {"description": "Introuvable (ou autre site)"},
     },
 )
 
 _CONFLICT: dict[int | str, dict[str, Any]] = {
-    409: {"model": ErrorBody, "description": "Statut incompatible avec l'action"}
+    409: {"description": "Statut incompatible avec l'action"}
 }
 _INVALID: dict[int | str, dict[str, Any]] = {
-    422: {"model": ErrorBody, "description": "Données invalides, catégorie inconnue"}
+    422: {"description": "Données invalides, catégorie inconnue"}
 }
 
 _AUDIO_PART = {
@@ -193,11 +193,10 @@ async def delete_deposit(
     openapi_extra=_CLASSIFY_BODY,
     responses={
         **_CONFLICT,
-        413: {"model": ErrorBody, "description": "Corps JSON ou enregistrement trop volumineux"},
-        415: {"model": ErrorBody, "description": "Ni JSON ni multipart"},
-        422: {"model": ErrorBody, "description": "Description vide, audio refusé, etc."},
+        413: {"description": "Corps JSON ou enregistrement trop volumineux"},
+        415: {"description": "Ni JSON ni multipart"},
+        422: {"description": "Description vide, audio refusé, etc."},
         503: {
-            "model": ErrorBody,
             "description": (
                 "Reconnaissance vocale non configurée ou indisponible : l'enregistrement est "
                 "conservé avec le dépôt, qui attend une description écrite"

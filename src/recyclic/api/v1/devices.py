@@ -10,7 +10,6 @@ from fastapi import APIRouter, Response, status
 
 from recyclic.api.cookies import set_device_cookie
 from recyclic.api.deps import AdminUser, PairedDeviceDep, SessionDep, SettingsDep, SiteFilter
-from recyclic.schemas.common import ErrorBody
 from recyclic.schemas.device import (
     Cashier,
     DeviceContextOut,
@@ -23,9 +22,9 @@ from recyclic.schemas.device import (
 from recyclic.services.cash.devices import DeviceService, UnknownDevice
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorBody, "description": "Non authentifié ou tablette non appairée"},
-    403: {"model": ErrorBody, "description": "Rôle insuffisant ou jeton anti-CSRF absent"},
-    404: {"model": ErrorBody, "description": "Introuvable (ou autre site)"},
+    401: {"description": "Non authentifié ou tablette non appairée"},
+    403: {"description": "Rôle insuffisant ou jeton anti-CSRF absent"},
+    404: {"description": "Introuvable (ou autre site)"},
 }
 router = APIRouter(prefix="/devices", tags=["tablettes"], responses=_ERRORS)
 

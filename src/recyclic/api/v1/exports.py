@@ -19,7 +19,6 @@ from recyclic.api.deps import (
     ViewerUser,
 )
 from recyclic.models.user import User
-from recyclic.schemas.common import ErrorBody
 from recyclic.schemas.export import (
     EcoExportOut,
     EcoFormatParam,
@@ -42,10 +41,10 @@ router = APIRouter(
     prefix="/exports",
     tags=["exports"],
     responses={
-        401: {"model": ErrorBody, "description": "Non authentifié"},
-        403: {"model": ErrorBody, "description": "Rôle insuffisant"},
-        404: {"model": ErrorBody, "description": "Autre site, ou éco-organisme inconnu"},
-        422: {"model": ErrorBody, "description": "Période ou format invalide"},
+        401: {"description": "Non authentifié"},
+        403: {"description": "Rôle insuffisant"},
+        404: {"description": "Autre site, ou éco-organisme inconnu"},
+        422: {"description": "Période ou format invalide"},
     },
 )
 

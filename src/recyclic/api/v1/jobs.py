@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from recyclic.api.deps import AdminUser, SessionDep, SiteFilter
 from recyclic.models.outbox import JobStatus
-from recyclic.schemas.common import ErrorBody, Page
+from recyclic.schemas.common import Page
 from recyclic.schemas.sync import JobOut
 from recyclic.services.messaging.outbox import JobTask, OutboxService
 
@@ -17,9 +17,9 @@ router = APIRouter(
     prefix="/jobs",
     tags=["tâches de fond"],
     responses={
-        401: {"model": ErrorBody, "description": "Non authentifié"},
-        403: {"model": ErrorBody, "description": "Rôle insuffisant"},
-        404: {"model": ErrorBody, "description": "Introuvable (ou autre site)"},
+        401: {"description": "Non authentifié"},
+        403: {"description": "Rôle insuffisant"},
+        404: {"description": "Introuvable (ou autre site)"},
     },
 )
 

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Response, status
 from recyclic.api.deps import AdminUser, SessionDep, SiteIdQuery, ViewerUser
 from recyclic.models.outbound_flow import OutboundDestination
 from recyclic.repositories.outbound_flow_repository import FlowFilters
-from recyclic.schemas.common import ErrorBody, Page
+from recyclic.schemas.common import Page
 from recyclic.schemas.outbound_flow import OutboundFlowCreate, OutboundFlowOut, OutboundFlowUpdate
 from recyclic.services.deposits.outbound_flows import OutboundFlowService
 
@@ -19,13 +19,13 @@ router = APIRouter(
     prefix="/outbound-flows",
     tags=["sorties"],
     responses={
-        401: {"model": ErrorBody, "description": "Non authentifié"},
-        403: {"model": ErrorBody, "description": "Rôle insuffisant"},
-        404: {"model": ErrorBody, "description": "Introuvable (ou autre site)"},
+        401: {"description": "Non authentifié"},
+        403: {"description": "Rôle insuffisant"},
+        404: {"description": "Introuvable (ou autre site)"},
     },
 )
 _INVALID: dict[int | str, dict[str, Any]] = {
-    422: {"model": ErrorBody, "description": "Données invalides, catégorie inconnue, date future"}
+    422: {"description": "Données invalides, catégorie inconnue, date future"}
 }
 
 

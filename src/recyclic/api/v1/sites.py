@@ -8,7 +8,6 @@ from fastapi import APIRouter, status
 
 from recyclic.api.deps import AdminUser, CurrentUser, SessionDep, SettingsDep, SuperAdminUser
 from recyclic.models.user import Role
-from recyclic.schemas.common import ErrorBody
 from recyclic.schemas.site import SiteCreate, SiteOut, SiteUpdate
 from recyclic.services.people.sites import SiteService
 
@@ -16,9 +15,9 @@ router = APIRouter(
     prefix="/sites",
     tags=["sites"],
     responses={
-        401: {"model": ErrorBody, "description": "Non authentifié"},
-        403: {"model": ErrorBody, "description": "Rôle insuffisant"},
-        404: {"model": ErrorBody, "description": "Introuvable (ou autre site)"},
+        401: {"description": "Non authentifié"},
+        403: {"description": "Rôle insuffisant"},
+        404: {"description": "Introuvable (ou autre site)"},
     },
 )
 

@@ -8,7 +8,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from recyclic.api.deps import SessionDep, SiteIdQuery, ViewerUser
-from recyclic.schemas.common import ErrorBody
 from recyclic.schemas.sale import DailyTotal
 from recyclic.schemas.stats import (
     AIAccuracy,
@@ -26,10 +25,10 @@ router = APIRouter(
     prefix="/stats",
     tags=["statistiques"],
     responses={
-        401: {"model": ErrorBody, "description": "Non authentifié"},
-        403: {"model": ErrorBody, "description": "Rôle insuffisant"},
-        404: {"model": ErrorBody, "description": "Autre site"},
-        422: {"model": ErrorBody, "description": "Période invalide"},
+        401: {"description": "Non authentifié"},
+        403: {"description": "Rôle insuffisant"},
+        404: {"description": "Autre site"},
+        422: {"description": "Période invalide"},
     },
 )
 

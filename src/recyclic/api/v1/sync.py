@@ -11,7 +11,7 @@ from pydantic import AwareDatetime
 from recyclic.api.deps import AdminUser, SessionDep, SettingsDep, SiteFilter, SiteIdQuery
 from recyclic.models.sync_log import SyncStatus
 from recyclic.repositories.sync_repository import SyncLogFilters
-from recyclic.schemas.common import ErrorBody, Page
+from recyclic.schemas.common import Page
 from recyclic.schemas.sync import SyncLogOut, SyncRunAccepted
 from recyclic.services.sync.log import SyncLogService
 from recyclic.services.sync.sync_service import request_sync
@@ -20,9 +20,9 @@ router = APIRouter(
     prefix="/sync",
     tags=["synchronisation"],
     responses={
-        401: {"model": ErrorBody, "description": "Non authentifié"},
-        403: {"model": ErrorBody, "description": "Rôle insuffisant"},
-        404: {"model": ErrorBody, "description": "Autre site"},
+        401: {"description": "Non authentifié"},
+        403: {"description": "Rôle insuffisant"},
+        404: {"description": "Autre site"},
     },
 )
 
@@ -71,7 +71,7 @@ async def list_sync_logs(
     response_model=SyncRunAccepted,
     status_code=status.HTTP_202_ACCEPTED,
     summary="Synchroniser maintenant",
-    responses={409: {"model": ErrorBody, "description": "Aucune synchronisation configurée"}},
+    responses={409: {"description": "Aucune synchronisation configurée"}},
 )
 async def run_sync(
     actor: AdminUser, session: SessionDep, settings: SettingsDep, site_id: SiteIdQuery = None

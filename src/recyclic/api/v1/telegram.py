@@ -8,16 +8,15 @@ from fastapi import APIRouter, Header, Request
 
 from recyclic.api.uploads import read_body
 from recyclic.bot.runtime import MAX_UPDATE_BYTES, BotNotConfigured, BotRuntime, UpdateTooLarge
-from recyclic.schemas.common import ErrorBody
 from recyclic.schemas.telegram import WebhookAck
 
 router = APIRouter(prefix="/telegram", tags=["telegram"])
 
 _RESPONSES: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorBody, "description": "En-tête secret absent ou incorrect"},
-    404: {"model": ErrorBody, "description": "Aucun bot configuré"},
-    413: {"model": ErrorBody, "description": "Mise à jour trop volumineuse"},
-    422: {"model": ErrorBody, "description": "Mise à jour illisible"},
+    401: {"description": "En-tête secret absent ou incorrect"},
+    404: {"description": "Aucun bot configuré"},
+    413: {"description": "Mise à jour trop volumineuse"},
+    422: {"description": "Mise à jour illisible"},
 }
 
 

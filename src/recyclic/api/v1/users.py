@@ -18,7 +18,7 @@ from recyclic.api.deps import (
 )
 from recyclic.models.user import Role, UserStatus
 from recyclic.repositories.user_repository import UserFilters
-from recyclic.schemas.common import ErrorBody, Page
+from recyclic.schemas.common import Page
 from recyclic.schemas.user import PinSet, UserCreate, UserOut, UserUpdate
 from recyclic.services.people.auth import AuthService
 from recyclic.services.people.users import UserService
@@ -27,9 +27,9 @@ router = APIRouter(
     prefix="/users",
     tags=["utilisateurs"],
     responses={
-        401: {"model": ErrorBody, "description": "Non authentifié"},
-        403: {"model": ErrorBody, "description": "Rôle insuffisant"},
-        404: {"model": ErrorBody, "description": "Introuvable (ou autre site)"},
+        401: {"description": "Non authentifié"},
+        403: {"description": "Rôle insuffisant"},
+        404: {"description": "Introuvable (ou autre site)"},
     },
 )
 
@@ -104,7 +104,7 @@ async def update_user(
     "/{user_id}/pin",
     response_model=UserOut,
     summary="Fixer le code PIN d'un utilisateur",
-    responses={409: {"model": ErrorBody, "description": "Compte anonymisé"}},
+    responses={409: {"description": "Compte anonymisé"}},
 )
 async def set_user_pin(
     user_id: uuid.UUID, data: PinSet, actor: AdminUser, session: SessionDep

@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from recyclic.core.config import Settings
 from recyclic.core.exceptions import Conflict, InvalidInput, ServiceUnavailable
@@ -31,11 +32,12 @@ from recyclic.services.ai.cache import (
     build_classification_cache,
     classification_cache_key,
 )
-from recyclic.services.ai.gemini import GeminiError, GeminiProvider
 from recyclic.services.ai.learning import LearningRegistry, SiteMemory, ValidatedExamples
-from recyclic.services.ai.local_classifier import classify_text
-from recyclic.services.ai.types import CategoryInfo, Classification, Provider
+from recyclic.services.ai.types import CategoryInfo, Classification, GeminiError, Provider
 from recyclic.utils.audio import AudioTooLarge, transcode_for_speech
+
+if TYPE_CHECKING:
+    from recyclic.services.ai.gemini import GeminiProvider
 
 __all__ = [
     "AIService",
@@ -107,7 +109,12 @@ class AIService:
         self.settings = settings
         # An empty (or blank) key is no key: local classifier only, no network at all.
         has_key = bool(settings.gemini_api_key.get_secret_value().strip())
-        self.gemini: GeminiProvider | None = GeminiProvider(settings) if has_key else None
+        self.gemini: GeminiProvider | None = None
+        if has_key:
+            # Gemini's provider (its retry library, its answer models) loads with a key only.
+            from recyclic.services.ai.gemini import GeminiProvider
+
+            self.gemini = GeminiProvider(settings)
         self.cache = cache if cache is not None else build_classification_cache(settings)
         self.learning: LearningRegistry | None = (
             LearningRegistry(
@@ -231,6 +238,9 @@ def _classify_locally(
     text: str, codes: Sequence[str], memory: SiteMemory | None = None
 ) -> Classification:
     """The offline classifier, restricted to the active codes."""
+    # Loaded by the first classification, not with the app (its lexicons and rules).
+    from recyclic.services.ai.local_classifier import classify_text
+
     local = classify_text(text, allowed=codes, evidence=memory)
     alternatives = tuple(
         (code, max(0, min(100, int(confidence))))

@@ -33,7 +33,7 @@ from recyclic.services.ai.prompts import (
     classification_system_prompt,
     classification_user_prompt,
 )
-from recyclic.services.ai.types import CategoryInfo, Classification
+from recyclic.services.ai.types import CategoryInfo, Classification, GeminiError
 from recyclic.utils.formatting import GRAMS_PER_KG
 
 if TYPE_CHECKING:
@@ -44,14 +44,6 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 _MAX_ALTERNATIVES = 3
 _STRUCTURED_RUNNABLES_KEPT = 8  # one per distinct set of active categories
-
-
-class GeminiError(Exception):
-    """Gemini gave no usable answer; `reason` is for logs, never for people."""
-
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-        super().__init__(reason)
 
 
 class _BadAnswer(Exception):

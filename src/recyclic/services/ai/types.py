@@ -8,6 +8,17 @@ from typing import Any, Literal, Protocol
 
 from recyclic.utils.formatting import GRAMS_PER_KG
 
+
+class GeminiError(Exception):
+    """Gemini gave no usable answer; `reason` is for logs, never for people.
+
+    Here rather than in gemini.py: the service catches it without loading Gemini's client."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
 Provider = Literal["gemini", "local"]
 PROVIDERS: tuple[Provider, ...] = ("gemini", "local")
 

@@ -7,8 +7,6 @@ To add a page: write `web/admin/<group>.py` with `router = admin_router()` and i
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from recyclic.web.admin import (
     audit,
     cash_sessions,
@@ -38,6 +36,7 @@ PAGE_MODULES = (
     audit,
 )
 
-router = APIRouter()
-for _module in PAGE_MODULES:
-    router.include_router(_module.router)
+# The app includes each page module's router itself: one router gathering them, included
+# without a prefix, made FastAPI build every back-office route a second time at start-up (to
+# check that no path is empty), work thrown away when the app routes its first request.
+ROUTERS = tuple(module.router for module in PAGE_MODULES)

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from recyclic.api.deps import SessionDep
 from recyclic.models.base import utcnow
-from recyclic.models.journal import ClosingKind
+from recyclic.models.journal import Closing, ClosingKind
 from recyclic.services.cash.closings import ClosingNotFound, ClosingService
 from recyclic.services.cash.z_report import PAYMENT_LABELS
 from recyclic.utils.formatting import format_percent
@@ -111,8 +111,17 @@ async def close_period(request: Request, ctx: AdminPage, session: SessionDep) ->
     return await _page(
         ctx,
         service,
-        done=f"Clôture {label} enregistrée ({form.data.date}), journal n° {closing.journal_seq}.",
+        done=f"Clôture {label} enregistrée ({_period_text(closing)}), "
+        f"journal n° {closing.journal_seq}.",
     )
+
+
+def _period_text(closing: Closing) -> str:
+    """The closed period as a French reader writes it: 26/11/2026, 11/2026 or 2026."""
+    start = closing.period_start
+    if closing.kind is ClosingKind.DAILY:
+        return f"{start:%d/%m/%Y}"
+    return f"{start:%m/%Y}" if closing.kind is ClosingKind.MONTHLY else f"{start:%Y}"
 
 
 @router.get("/admin/clotures/{closing_id}")

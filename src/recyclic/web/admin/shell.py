@@ -17,7 +17,9 @@ A page module makes its router with `admin_router()`, declares its handlers with
 dependency (`ViewerPage`, `AdminPage`…) and returns `render(ctx, "admin/<page>.html", ...)`.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: FastAPI reads the signature of these
+# dependencies again for every route that uses them, and string annotations would be
+# eval()-ed each time (hundreds of times at start-up).
 
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field

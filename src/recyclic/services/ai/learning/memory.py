@@ -34,8 +34,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from recyclic.services.ai.local_classifier import description_words, lexicon_vocabulary
-
 WHOLE_WEIGHT = 6.0  # every word of the description seen together
 PAIR_WEIGHT = 4.0
 WORD_WEIGHT = 3.0  # a word the lexicon knows
@@ -87,6 +85,10 @@ class SiteMemory:
     def __init__(
         self, *, capacity: int = 50_000, half_life_days: float = 365.0, epoch: datetime
     ) -> None:
+        # The local classifier (lexicons, rules) loads with the first memory, not with the app
+        # (this module is imported by every process; most never classify).
+        from recyclic.services.ai.local_classifier import lexicon_vocabulary
+
         self.capacity = capacity
         self.half_life_seconds = half_life_days * _SECONDS_PER_DAY
         self.epoch = epoch  # weights are stored relative to it: 2 ** (age / half-life)
@@ -113,6 +115,8 @@ class SiteMemory:
 
     def learn(self, examples: Iterable[ValidatedExample]) -> int:
         """Add or update validated deposits (oldest first); return how many changed it."""
+        from recyclic.services.ai.local_classifier import description_words  # see __init__
+
         changed = 0
         words_of: dict[str, tuple[str, ...]] = {}  # many deposits say the same words
         for example in examples:
@@ -232,6 +236,8 @@ class SiteMemory:
         words first, then a shared pair of words, then the most decided shared words."""
         if limit <= 0 or not self._learned:
             return []
+        from recyclic.services.ai.local_classifier import description_words  # see __init__
+
         words = description_words(text)[:MAX_WORDS]
         found: list[_Votes] = []
         whole = self._wholes.get(_whole(words))
