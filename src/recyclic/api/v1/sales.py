@@ -18,7 +18,7 @@ from recyclic.api.deps import (
     ViewerUser,
 )
 from recyclic.api.responses import json_response
-from recyclic.schemas.common import ErrorBody, Page, TicketWidth
+from recyclic.schemas.common import Page, TicketWidth
 from recyclic.schemas.sale import PaymentOut, RefundCreate, SaleCreate, SaleLineOut, SaleOut
 from recyclic.services.cash.receipts import receipt_html, receipt_text
 from recyclic.services.cash.refunds import RefundService
@@ -29,10 +29,10 @@ router = APIRouter(
     prefix="/sales",
     tags=["ventes"],
     responses={
-        401: {"model": ErrorBody, "description": "Non authentifié"},
-        403: {"model": ErrorBody, "description": "Rôle insuffisant ou autre caissier"},
-        404: {"model": ErrorBody, "description": "Introuvable (ou autre site)"},
-        409: {"model": ErrorBody, "description": "Session ou période clôturée, id déjà utilisé"},
+        401: {"description": "Non authentifié"},
+        403: {"description": "Rôle insuffisant ou autre caissier"},
+        404: {"description": "Introuvable (ou autre site)"},
+        409: {"description": "Session ou période clôturée, id déjà utilisé"},
     },
 )
 
