@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import insert, text
+from sqlalchemy.ext.asyncio import AsyncEngine
 from typer.testing import CliRunner
 
 from recyclic.cli import app
@@ -53,18 +54,23 @@ def _invoke(args: list[str], env: dict[str, str]) -> Any:
         get_settings.cache_clear()
 
 
+def _engine_of(database: TestDatabase, tmp_path: Path) -> AsyncEngine:
+    """An engine on the target database (explicit settings: no .env, no environment)."""
+    from recyclic.core.config import Settings
+
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        data_dir=tmp_path,
+        database_url=normalize_database_url(database.url),
+        secret_key=TEST_SECRET,  # type: ignore[arg-type]
+    )
+    return create_engine_from_settings(settings)
+
+
 def _migrate_to(database: TestDatabase, tmp_path: Path, revision: str) -> None:
     async def work() -> None:
         (tmp_path / "db").mkdir(exist_ok=True)
-        from recyclic.core.config import Settings
-
-        settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
-            data_dir=tmp_path,
-            database_url=normalize_database_url(database.url),
-            secret_key=TEST_SECRET,  # type: ignore[arg-type]
-        )
-        engine = create_engine_from_settings(settings)
+        engine = _engine_of(database, tmp_path)
         try:
             await upgrade(engine, revision)
         finally:
@@ -75,15 +81,7 @@ def _migrate_to(database: TestDatabase, tmp_path: Path, revision: str) -> None:
 
 def _set_revision(database: TestDatabase, tmp_path: Path, revision: str) -> frozenset[str]:
     async def work() -> frozenset[str]:
-        from recyclic.core.config import Settings
-
-        settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
-            data_dir=tmp_path,
-            database_url=normalize_database_url(database.url),
-            secret_key=TEST_SECRET,  # type: ignore[arg-type]
-        )
-        engine = create_engine_from_settings(settings)
+        engine = _engine_of(database, tmp_path)
         try:
             if revision:
                 async with engine.begin() as connection:
@@ -182,15 +180,7 @@ def _add_stray_total(database: TestDatabase, tmp_path: Path) -> None:
     """A total no sale accounts for (as a partial restore could leave)."""
 
     async def work() -> None:
-        from recyclic.core.config import Settings
-
-        settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
-            data_dir=tmp_path,
-            database_url=normalize_database_url(database.url),
-            secret_key=TEST_SECRET,  # type: ignore[arg-type]
-        )
-        engine = create_engine_from_settings(settings)
+        engine = _engine_of(database, tmp_path)
         try:
             async with engine.begin() as connection:
                 await connection.execute(

@@ -151,6 +151,23 @@ async def categories_page(ctx: AdminPage, session: SessionDep) -> HTMLResponse:
     return await _list(ctx, session)
 
 
+async def _saved(
+    ctx: AdminContext,
+    session: SessionDep,
+    settings: SettingsDep,
+    category: Category,
+    form: CategoryForm,
+) -> HTMLResponse:
+    """After a category is written: where it reports on this site, then back to the list."""
+    sites = SiteService(session, secret_key=settings.secret_key.get_secret_value())
+    ctx.site = await sites.set_eco_organism(
+        ctx.user, ctx.site.id, category.code, form.site_eco_organism
+    )
+    response = await _list(ctx, session, saved=category.label)
+    response.headers["HX-Push-Url"] = ctx.url("/admin/categories")
+    return response
+
+
 async def _families(session: SessionDep) -> list[str]:
     categories = await CategoryService(session).list_categories(include_inactive=True)
     return sorted({c.family for c in categories})
@@ -182,13 +199,7 @@ async def create_category(
         except CategoryCodeTaken:
             errors = {"code": "Ce code est déjà celui d'une catégorie."}
         else:
-            sites = SiteService(session, secret_key=settings.secret_key.get_secret_value())
-            ctx.site = await sites.set_eco_organism(
-                ctx.user, ctx.site.id, category.code, form.data.site_eco_organism
-            )
-            response = await _list(ctx, session, saved=category.label)
-            response.headers["HX-Push-Url"] = ctx.url("/admin/categories")
-            return response
+            return await _saved(ctx, session, settings, category, form.data)
     return render(
         ctx,
         "admin/category_form.html",
@@ -226,10 +237,4 @@ async def save_category(
             errors=form.errors,
         )
     await service.update(ctx.user, category.code, form.data.update())
-    sites = SiteService(session, secret_key=settings.secret_key.get_secret_value())
-    ctx.site = await sites.set_eco_organism(
-        ctx.user, ctx.site.id, category.code, form.data.site_eco_organism
-    )
-    response = await _list(ctx, session, saved=category.label)
-    response.headers["HX-Push-Url"] = ctx.url("/admin/categories")
-    return response
+    return await _saved(ctx, session, settings, category, form.data)
