@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import hashlib
 import re
 from collections.abc import AsyncIterator
@@ -11,11 +12,12 @@ from contextlib import asynccontextmanager
 from importlib.resources import files
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.routing import BaseRoute
 from starlette.types import ASGIApp
 
 from recyclic import __version__
@@ -109,11 +111,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     )
 
     register_error_handlers(app)
-    app.include_router(api_router, prefix=API_PREFIX)
-    app.include_router(web_router)
-    app.include_router(depots_router)
-    for admin_router in ADMIN_ROUTERS:
-        app.include_router(admin_router)
+    app.router.routes.extend(_included_routers())
     # Compressed: the first load of the till on a shop's slow line stays small.
     app.mount(
         ASSETS_PREFIX,
@@ -122,6 +120,22 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     )
     _mount_offline_docs(app)
     return app
+
+
+@functools.cache
+def _included_routers() -> tuple[BaseRoute, ...]:
+    """The app's routers, included once per process and shared by every app built in it.
+
+    FastAPI builds a route's dependency tree and validators on its first request, and keeps
+    them on the object an inclusion creates: including afresh in every app (the test suite
+    builds one per test) would redo that work for each app, ≈ 80 ms a test."""
+    table = APIRouter()
+    table.include_router(api_router, prefix=API_PREFIX)
+    table.include_router(web_router)
+    table.include_router(depots_router)
+    for admin_router in ADMIN_ROUTERS:
+        table.include_router(admin_router)
+    return tuple(table.routes)
 
 
 class RecyclicAPI(FastAPI):

@@ -110,3 +110,21 @@ async def test_an_app_is_freed_once_dropped(settings: Settings, database: Databa
     del app, transport, client
     gc.collect()
     assert freed() is None
+
+
+async def test_apps_of_a_process_share_their_built_routes(
+    settings: Settings, database: Database
+) -> None:
+    """A route's dependency tree is built once per process, not once per app (the suite
+    builds an app per test; each rebuild cost ≈ 80 ms): a second app answers with the same
+    route objects the first one built."""
+    routes = []
+    for _ in range(2):
+        app = create_app(settings, database=database)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            assert (await client.get("/api/v1/health")).status_code == 200
+        await app.state.jobs.shutdown(grace=10)
+        routes.append(list(app.routes))
+    shared = [route for route in routes[0] if any(route is other for other in routes[1])]
+    assert len(shared) >= 3, "the API, pages and admin routers are included once per process"
