@@ -47,9 +47,12 @@ from recyclic.services.cash.tickets import (
     write_checked_ticket,
 )
 from recyclic.services.people.sites import SiteNotFound
+from recyclic.utils.keyed_locks import KeyedLocks
 from recyclic.utils.periods import custom_period, local_date, make_period
 
 OFFLINE_MAX_AGE = timedelta(hours=72)
+# The order in which this process's tickets of a site take the site's journal lock.
+_TURNS: KeyedLocks[uuid.UUID | None] = KeyedLocks()
 CLOCK_SKEW = timedelta(minutes=5)
 
 
@@ -74,6 +77,12 @@ class SaleService:
         re-read by the very statement that writes the ticket and its journal entry (nothing
         is written unless the re-checks pass). Between the two, only Python work: the lock is
         held for two round trips, and the till's throughput depends on it.
+
+        The tickets of a site that reach this process queue for the database lock in their
+        order of arrival (`_TURNS`): PostgreSQL hands a contended row lock to whoever asks
+        at the right moment, not to the longest waiter (16 tills on one site: a p99 wait of
+        100 ms for a p50 of 7 ms). The turn ends once the ticket is written, so the next
+        ticket's query is already waiting while this one commits.
         """
         lines = [item.to_input() for item in data.items]
         payments = [payment.to_input() for payment in data.payments]
@@ -82,66 +91,67 @@ class SaleService:
         )
         scope = None if actor.role == Role.SUPER_ADMIN else actor.site_id
         sale_id = data.id or uuid.uuid4()
-        # The session, its site, whether this id is already a stored sale, and the site's
-        # journal head, locked: one query.
-        till = await self.sessions.till_context(data.session_id, scope, sale_id)
-        if data.id is not None and (till is None or till[5] is not None):
-            replayed = await self._replay(data.id, digest, scope)
-            if replayed is not None:
+        async with _TURNS.hold(actor.site_id):
+            # The session, its site, whether this id is already a stored sale, and the site's
+            # journal head, locked: one query.
+            till = await self.sessions.till_context(data.session_id, scope, sale_id)
+            if data.id is not None and (till is None or till[5] is not None):
+                replayed = await self._replay(data.id, digest, scope)
+                if replayed is not None:
+                    return replayed
+            if till is None:
+                raise SessionNotFound()
+            (
+                site_id,
+                status,
+                cashier_id,
+                opened_at,
+                site_settings,
+                _,
+                active_rates,
+                head_seq,
+                head_hash,
+            ) = till
+            ensure_may_act_on(actor, cashier_id=cashier_id, status=status)
+            settings = SiteSettings.of(site_settings)
+            now = self.now()
+            sold_at = self._sale_time(data.created_at, opened_at, now)
+            vat_rates = self._vat_rates({line.category for line in lines}, active_rates, settings)
+            priced = price_ticket(lines, payments, allowed_methods=allowed_methods(settings))
+
+            sale = TicketRow(
+                id=sale_id,
+                site_id=site_id,
+                session_id=data.session_id,
+                cashier_id=actor.id,
+                status=SaleStatus.COMPLETED,
+                total_cents=priced.total_cents,
+                change_cents=priced.change_cents,
+                refund_of=None,
+                refund_reason=None,
+                request_hash=digest,
+                created_at=sold_at,
+                received_at=now,
+                journal_seq=None,
+            )
+            view = self._rows(sale, priced, vat_rates)
+
+            if head_seq is None or head_hash is None:  # the site's first entry: a new head, locked
+                lock = await self.journal.lock(site_id)
+            else:
+                lock = HeadLock(site_id=site_id, seq=head_seq, hash=head_hash)
+            # Re-checked under the lock, in the writing statement itself: written only if they pass.
+            checks = await write_checked_ticket(self.tickets, lock, view, now=now)
+            if checks.id_taken:
+                # A replay of this very ticket committed while we were validating.
+                replayed = await self._replay(sale_id, digest, scope)
+                assert replayed is not None
                 return replayed
-        if till is None:
-            raise SessionNotFound()
-        (
-            site_id,
-            status,
-            cashier_id,
-            opened_at,
-            site_settings,
-            _,
-            active_rates,
-            head_seq,
-            head_hash,
-        ) = till
-        ensure_may_act_on(actor, cashier_id=cashier_id, status=status)
-        settings = SiteSettings.of(site_settings)
-        now = self.now()
-        sold_at = self._sale_time(data.created_at, opened_at, now)
-        vat_rates = self._vat_rates({line.category for line in lines}, active_rates, settings)
-        priced = price_ticket(lines, payments, allowed_methods=allowed_methods(settings))
-
-        sale = TicketRow(
-            id=sale_id,
-            site_id=site_id,
-            session_id=data.session_id,
-            cashier_id=actor.id,
-            status=SaleStatus.COMPLETED,
-            total_cents=priced.total_cents,
-            change_cents=priced.change_cents,
-            refund_of=None,
-            refund_reason=None,
-            request_hash=digest,
-            created_at=sold_at,
-            received_at=now,
-            journal_seq=None,
-        )
-        view = self._rows(sale, priced, vat_rates)
-
-        if head_seq is None or head_hash is None:  # the site's first entry: a new head, locked
-            lock = await self.journal.lock(site_id)
-        else:
-            lock = HeadLock(site_id=site_id, seq=head_seq, hash=head_hash)
-        # Re-checked under the lock, in the writing statement itself: written only if they pass.
-        checks = await write_checked_ticket(self.tickets, lock, view, now=now)
-        if checks.id_taken:
-            # A replay of this very ticket committed while we were validating.
-            replayed = await self._replay(sale_id, digest, scope)
-            assert replayed is not None
-            return replayed
-        if checks.session_status != SessionStatus.OPENED.value:
-            raise SessionClosed()
-        if checks.period_closed:
-            raise PeriodClosed()
-        return CreatedSale(view=view, replayed=False)
+            if checks.session_status != SessionStatus.OPENED.value:
+                raise SessionClosed()
+            if checks.period_closed:
+                raise PeriodClosed()
+            return CreatedSale(view=view, replayed=False)
 
     async def _replay(
         self, sale_id: uuid.UUID, digest: str, scope: uuid.UUID | None
