@@ -17,7 +17,7 @@ from recyclic.api.deps import (
     SiteIdQuery,
     ViewerUser,
 )
-from recyclic.api.responses import json_response
+from recyclic.api.responses import JSONAfterCommit, json_response
 from recyclic.schemas.common import Page, TicketWidth
 from recyclic.schemas.sale import PaymentOut, RefundCreate, SaleCreate, SaleLineOut, SaleOut
 from recyclic.services.cash.receipts import receipt_html, receipt_text
@@ -89,8 +89,8 @@ async def list_sales(
 async def create_sale(data: SaleCreate, user: OperatorActor, session: SessionDep) -> Response:
     """A ticket; replaying the same client id and content answers 200 with the existing one."""
     created = await SaleService(session).create_sale(user, data)
-    return json_response(
-        sale_out(created.view),
+    return JSONAfterCommit(
+        lambda: sale_out(created.view),
         status.HTTP_200_OK if created.replayed else status.HTTP_201_CREATED,
     )
 
