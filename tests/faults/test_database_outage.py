@@ -28,15 +28,18 @@ async def _probe(client: httpx.AsyncClient, path: str) -> tuple[int, float]:
 
 
 async def _burst(client: httpx.AsyncClient, seconds: float) -> list[tuple[int, float]]:
-    """Eight clients asking for their profile (one database read each) for `seconds`."""
+    """Four clients asking for their profile (one database read each) for `seconds`."""
     results: list[tuple[int, float]] = []
     deadline = time.monotonic() + seconds
 
     async def one_client() -> None:
         while time.monotonic() < deadline:
             results.append(await _probe(client, "/api/v1/users/me"))
+            # A till's pace, not a flood: the test is about answer times, not load (and
+            # shares the CI machine with three other test processes).
+            await asyncio.sleep(0.02)
 
-    await asyncio.gather(*(one_client() for _ in range(8)))
+    await asyncio.gather(*(one_client() for _ in range(4)))
     return results
 
 
