@@ -199,10 +199,19 @@ def test_jwt_without_required_claims_is_refused() -> None:
 
 def test_pin_hash_verifies_only_the_right_pin() -> None:
     stored = hash_pin_sync("4821")
-    assert stored.startswith("scrypt$")
+    assert stored.startswith("scrypt$32768$8$1$")  # the app's own cost, stored with the hash
     assert verify_pin_sync("4821", stored)
     assert not verify_pin_sync("4822", stored)
     assert not verify_pin_sync("4821", "garbage")
+
+
+def test_a_pin_is_checked_with_the_parameters_stored_with_its_hash() -> None:
+    """Parameters can grow: an older, cheaper hash still verifies (the suite's fixtures use
+    one)."""
+    cheap = hash_pin_sync("4821", cost=2**10)
+    assert cheap.startswith("scrypt$1024$")
+    assert verify_pin_sync("4821", cheap)
+    assert not verify_pin_sync("4822", cheap)
 
 
 def test_secrets_encrypt_and_need_the_same_server_secret() -> None:

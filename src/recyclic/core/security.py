@@ -302,11 +302,14 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
 
-def hash_pin_sync(pin: str) -> str:
-    """A salted scrypt hash of a PIN: 'scrypt$n$r$p$salt$hash'."""
+def hash_pin_sync(pin: str, *, cost: int = _SCRYPT_N) -> str:
+    """A salted scrypt hash of a PIN: 'scrypt$n$r$p$salt$hash'.
+
+    `cost` (scrypt's N) is the app's own unless a test fixture lowers it: the parameters are
+    stored with the hash, and a check uses the stored ones."""
     salt = secrets.token_bytes(16)
-    digest = _scrypt(pin, salt, _SCRYPT_N, _SCRYPT_R, _SCRYPT_P)
-    return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${_b64(salt)}${_b64(digest)}"
+    digest = _scrypt(pin, salt, cost, _SCRYPT_R, _SCRYPT_P)
+    return f"scrypt${cost}${_SCRYPT_R}${_SCRYPT_P}${_b64(salt)}${_b64(digest)}"
 
 
 def verify_pin_sync(pin: str, stored: str) -> bool:
