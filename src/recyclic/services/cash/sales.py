@@ -51,9 +51,10 @@ from recyclic.utils.keyed_locks import KeyedLocks
 from recyclic.utils.periods import custom_period, local_date, make_period
 
 OFFLINE_MAX_AGE = timedelta(hours=72)
-# The order in which this process's tickets of a site take the site's journal lock.
-_TURNS: KeyedLocks[uuid.UUID | None] = KeyedLocks()
 CLOCK_SKEW = timedelta(minutes=5)
+# The order in which this process's tickets of a site take the site's journal lock (keyed by
+# the seller's site; a super admin without one shares the key None).
+_TURNS: KeyedLocks[uuid.UUID | None] = KeyedLocks()
 
 
 class SaleService:
@@ -136,22 +137,24 @@ class SaleService:
             )
             view = self._rows(sale, priced, vat_rates)
 
-            if head_seq is None or head_hash is None:  # the site's first entry: a new head, locked
+            if head_seq is None or head_hash is None:
+                # The site's first entry: a new head, locked.
                 lock = await self.journal.lock(site_id)
             else:
                 lock = HeadLock(site_id=site_id, seq=head_seq, hash=head_hash)
-            # Re-checked under the lock, in the writing statement itself: written only if they pass.
+            # Re-checked under the lock, in the writing statement itself: written only if they
+            # pass. The turn ends here: the next ticket may ask for the lock.
             checks = await write_checked_ticket(self.tickets, lock, view, now=now)
-            if checks.id_taken:
-                # A replay of this very ticket committed while we were validating.
-                replayed = await self._replay(sale_id, digest, scope)
-                assert replayed is not None
-                return replayed
-            if checks.session_status != SessionStatus.OPENED.value:
-                raise SessionClosed()
-            if checks.period_closed:
-                raise PeriodClosed()
-            return CreatedSale(view=view, replayed=False)
+        if checks.id_taken:
+            # A replay of this very ticket committed while we were validating.
+            replayed = await self._replay(sale_id, digest, scope)
+            assert replayed is not None
+            return replayed
+        if checks.session_status != SessionStatus.OPENED.value:
+            raise SessionClosed()
+        if checks.period_closed:
+            raise PeriodClosed()
+        return CreatedSale(view=view, replayed=False)
 
     async def _replay(
         self, sale_id: uuid.UUID, digest: str, scope: uuid.UUID | None
