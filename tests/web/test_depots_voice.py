@@ -45,13 +45,13 @@ def spoken_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-async def voice_browser(chromium_path: str, spoken_wav: Path) -> AsyncIterator[Any]:
+async def voice_browser(shell_path: str, spoken_wav: Path) -> AsyncIterator[Any]:
     """A chromium whose microphone is the WAV file, permission granted."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
-            executable_path=chromium_path,
+            executable_path=shell_path,
             args=[
                 *CHROMIUM_FLAGS,
                 "--use-fake-ui-for-media-stream",
