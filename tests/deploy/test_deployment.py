@@ -44,8 +44,8 @@ from tests.web.conftest import (
     CHROMIUM_FLAGS,
     PIN,
     SCREENSHOTS,
-    chromium_executable,
     french_browser_env,
+    headless_shell_executable,
 )
 from tests.web.till import wait_for_service_worker
 
@@ -85,7 +85,7 @@ def deploy_database(tmp_path_factory: pytest.TempPathFactory) -> Any:
         found = caddy_executable() if tool == "caddy" else shutil.which(tool)
         if found is None:
             _missing(f"{tool} is not installed: `apt-get install {package}` to run this test")
-    if chromium_executable() is None:
+    if headless_shell_executable() is None:
         _missing("no chromium installed: `apt-get install chromium` to run this test")
     yield from prepare_test_database(tmp_path_factory.mktemp("deploydb"), suffix="_deploy")
 
@@ -349,7 +349,7 @@ async def _till_in_chromium(deployment: Deployment, telegram_id: int, register_i
     await asyncio.to_thread(_trust_root, nssdb, caddy.root_certificate)
     untrusting = deployment.workdir / "stranger-home"
     untrusting.mkdir()
-    executable = chromium_executable()
+    executable = headless_shell_executable()  # the till shows no widget of the browser's own
     assert executable is not None
     errors: list[str] = []
     async with async_playwright() as playwright:
