@@ -6,6 +6,7 @@ RECYCLIC_TEST_REDIS_URL are set. Under CI=true an unreachable PostgreSQL fails t
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 
@@ -39,6 +40,24 @@ from tests.support.rollups import assert_hourly_totals_match  # noqa: E402
 from tests.support.served import server, server_database  # noqa: E402, F401 - fixtures
 from tests.support.tcp_proxy import tcp_proxy_factory  # noqa: E402, F401 - fixture
 from tests.support.telegram import TEST_BOT_TOKEN, UNREACHABLE_TELEGRAM  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _root_logger_restored() -> Iterator[None]:
+    """A command run in-process (`recyclic doctor` sets ERROR) must not silence the logs
+    that later tests read with caplog: the root logger's level and handlers are put back."""
+    root = logging.getLogger()
+    level = root.level
+    ours = [h for h in root.handlers if getattr(h, "_recyclic", False)]
+    yield
+    root.setLevel(level)
+    # Only the app's own handler is touched: pytest's capture handlers come and go by phase.
+    for handler in list(root.handlers):
+        if getattr(handler, "_recyclic", False) and handler not in ours:
+            root.removeHandler(handler)
+    for handler in ours:
+        if handler not in root.handlers:
+            root.addHandler(handler)
 
 
 @pytest.fixture(scope="session")
