@@ -222,7 +222,8 @@ async def test_memory_stays_flat_whatever_the_size(
     big_peak, big_size = await _peak(database, site, start, end, ExportFormat.CSV)
     assert big_size > 5 * small_size
     assert big_size > 750_000
-    # The whole export is a megabyte or more; what it holds at once is one batch, whatever the size.
+    # The whole export is a megabyte or more; what it holds at once is one batch, whatever
+    # the size.
     # Both peaks also hold a fixed cost — on PostgreSQL up to 1 MB for the driver's connection
     # set-up and prepared statements — so the check is on what five times the rows add.
     assert big_peak < 1.5 * small_peak + 200_000, (small_peak, big_peak, big_size)

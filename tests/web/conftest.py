@@ -9,8 +9,9 @@ Two builds of the same Debian chromium: the till and the reception desk run in i
 shell (`chromium-headless-shell`, the build Playwright itself uses for headless runs) when it
 is installed: the same engine, for about half the CPU (measured: 14.5 against 28 CPU-seconds
 for the same 18 tests). The shell draws the browser's own widgets in English only (a date field
-reads dd/mm/yyyy), so the pages that show them — the back office, marked `browser_widgets` —
-run in full chromium, whose widgets speak French (chromium-l10n) as on the shop's tablets.
+reads dd/mm/yyyy), so the tests whose screenshots show one (an empty date or month field of
+the back office), marked `browser_widgets`, run in full chromium, whose widgets speak French
+(chromium-l10n) as on the shop's tablets.
 """
 
 from __future__ import annotations
