@@ -3,6 +3,7 @@ process killed between commit and kick, a worker that died mid-run."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -169,3 +170,31 @@ async def test_the_relay_is_a_read_when_there_is_nothing_to_do(
     assert await jobs.relay_once() == 0
     assert taken == []
     assert broker.kicks == 0
+
+
+async def test_shutdown_lets_a_loop_finish_its_run_instead_of_cutting_it(
+    runtime: tuple[JobRuntime, FlakyBroker], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A relay run cut mid-query would leave its database connection broken: shutdown stops
+    the loops between two runs, and cancels only what outlives the grace."""
+    jobs, _ = runtime
+    runs: list[str] = []
+
+    async def slow_relay() -> int:
+        runs.append("started")
+        await asyncio.sleep(0.3)  # a query under way
+        runs.append("finished")
+        return 0
+
+    monkeypatch.setattr(jobs, "relay_once", slow_relay)
+    jobs.start_background(relay=True, scheduler=False)
+    await asyncio.sleep(0.05)
+    assert runs == ["started"]
+    await jobs.shutdown(grace=5)
+    assert runs == ["started", "finished"]  # finished, and not started again
+
+    runs.clear()
+    jobs.start_background(relay=True, scheduler=False)
+    await asyncio.sleep(0.05)
+    await jobs.shutdown(grace=0.1)  # the grace is shorter than the run: cut
+    assert runs == ["started"]

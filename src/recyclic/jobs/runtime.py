@@ -46,6 +46,7 @@ class JobRuntime:
         self._broker = broker
         self._kicks: set[asyncio.Task[None]] = set()
         self._loops: list[asyncio.Task[None]] = []
+        self._stop_loops = asyncio.Event()
         self._broker_started = False
 
     @property
@@ -156,6 +157,7 @@ class JobRuntime:
 
     def start_background(self, *, relay: bool = True, scheduler: bool = True) -> None:
         """Start the periodic loops of a worker or of the embedded server."""
+        self._stop_loops.clear()
         if relay:
             interval = self.settings.jobs_relay_interval_seconds
             self._loops.append(asyncio.create_task(self._every(interval, self.relay_once)))
@@ -163,15 +165,18 @@ class JobRuntime:
             interval = self.settings.jobs_scheduler_interval_seconds
             self._loops.append(asyncio.create_task(self._every(interval, self.schedule_once)))
 
-    @staticmethod
-    async def _every(seconds: float, work: Callable[[], Awaitable[Any]]) -> None:
-        while True:
+    async def _every(self, seconds: float, work: Callable[[], Awaitable[Any]]) -> None:
+        """`work` now and every `seconds`, until shutdown asks the loop to stop between two
+        runs (cancelling a run mid-query would leave its database connection broken)."""
+        while not self._stop_loops.is_set():
             try:
                 await work()
             except Exception:
                 # A database outage must not kill the loop: it simply tries again.
                 logger.warning("background job loop failed, retrying", exc_info=True)
-            await asyncio.sleep(seconds)
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(seconds):
+                    await self._stop_loops.wait()
 
     # --- Lifecycle ------------------------------------------------------------------------
 
@@ -193,16 +198,23 @@ class JobRuntime:
             await asyncio.gather(*pending, return_exceptions=True)
 
     async def shutdown(self, *, grace: float | None = None) -> None:
-        """Stop the loops, let kicks and in-process jobs finish (within `grace`), close."""
-        for loop in self._loops:
-            loop.cancel()
-        for loop in self._loops:
-            with contextlib.suppress(asyncio.CancelledError):
-                await loop
-        self._loops.clear()
+        """Stop the loops after their current run, let kicks and in-process jobs finish (all
+        within `grace`; what is left is cancelled), close."""
         grace = self.settings.jobs_shutdown_grace_seconds if grace is None else grace
+        deadline = asyncio.get_running_loop().time() + max(grace, 0.01)
+        self._stop_loops.set()
+        if self._loops:
+            _, unfinished = await asyncio.wait(
+                self._loops, timeout=deadline - asyncio.get_running_loop().time()
+            )
+            for loop in unfinished:
+                loop.cancel()
+            for loop in unfinished:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await loop
+        self._loops.clear()
         try:
-            async with asyncio.timeout(max(grace, 0.01)):
+            async with asyncio.timeout_at(deadline):
                 await self.wait_idle()
         except TimeoutError:
             logger.warning("jobs still running at shutdown: given back for another run")
