@@ -27,12 +27,11 @@ __all__ = ["gemini_server", "gemini_settings"]
 MakeBot = Callable[..., Awaitable[BotHarness]]
 
 
-@pytest.fixture
-def no_tls_grace_at_close(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture(autouse=True)
+def _no_tls_grace_at_close(monkeypatch: pytest.MonkeyPatch) -> None:
     """aiogram waits 250 ms after closing its HTTP session, for TLS connections to Telegram to
-    finish closing; the fake Bot API speaks plain HTTP, so the bots of `make_bot` close
-    without it (48 tests: 12 s of waiting per run). Not for the tests that run the app's
-    lifespan: its in-process jobs may still be at their first query when it ends."""
+    finish closing; the fake Bot API speaks plain HTTP, so the bot tests close without it
+    (48 tests: 12 s of waiting per run)."""
     from aiogram.client.session.aiohttp import AiohttpSession
 
     async def close(self: AiohttpSession) -> None:
@@ -62,11 +61,7 @@ def bot_settings(settings: Settings, telegram: FakeTelegram) -> Settings:
 
 @pytest.fixture
 async def make_bot(
-    bot_settings: Settings,
-    database: Database,
-    telegram: FakeTelegram,
-    clock: Clock,
-    no_tls_grace_at_close: None,
+    bot_settings: Settings, database: Database, telegram: FakeTelegram, clock: Clock
 ) -> AsyncIterator[MakeBot]:
     """`await make_bot("polling" | "webhook", settings=…)`: a started bot, stopped afterwards."""
     started: list[tuple[BotHarness, list[Callable[[], Awaitable[None]]]]] = []
